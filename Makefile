@@ -1,0 +1,174 @@
+# stdiocap - the only build entry: non-recursive, Kbuild-style output.
+# SPDX-License-Identifier: MIT
+#
+#   make [V=1] [CROSS_COMPILE=arm-linux-musleabihf-]   build ./stdiocap
+#   make defconfig | NAME_defconfig | menuconfig | ...  configure
+#   make install CONFIG_PREFIX=DIR                      binary + applet links
+#   make check | demo | help
+
+# ---- output discipline (Kbuild): V=1 only from the command line
+ifeq ("$(origin V)", "command line")
+  KBUILD_VERBOSE := $(V)
+endif
+ifeq ($(KBUILD_VERBOSE),1)
+  quiet :=
+  Q :=
+else
+  quiet := quiet_
+  Q := @
+endif
+# firstword: MAKEFLAGS also carries command-line variables, and an 's' in
+# CROSS_COMPILE=s390x-... must not silence the build.
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+  quiet := silent_
+endif
+cmd = @$(if $($(quiet)cmd_$(1)),echo '  $($(quiet)cmd_$(1))' &&) $(cmd_$(1))
+
+# ---- configuration
+KCONFIG_CONF ?= kconfig-conf
+KCONFIG_MCONF ?= kconfig-mconf
+unquote = $(patsubst "%",%,$(1))
+
+ifneq ($(wildcard .config),)
+  include .config
+endif
+
+CONFIG_PREFIX ?= ./_install
+CROSS_COMPILE ?= $(call unquote,$(CONFIG_CROSS_COMPILER_PREFIX))
+INSTALL_DIR := $(call unquote,$(CONFIG_INSTALL_DIR))
+INSTALL_DIR := $(if $(INSTALL_DIR),$(INSTALL_DIR),bin)
+
+# ---- toolchain: musl, static; CC and CFLAGS may be overridden
+ifeq ($(origin CC),default)
+  CC := $(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc,musl-gcc)
+endif
+HOSTCC ?= cc
+ifeq ($(CONFIG_DEBUG),y)
+  CFLAGS ?= -O0 -g
+  STRIP_FLAG :=
+else
+  CFLAGS ?= -Os
+  STRIP_FLAG := -s
+endif
+WARNINGS := -Wall -Wextra -Wundef -Wshadow -Wmissing-prototypes \
+	$(if $(WERROR),-Werror)
+ALL_CFLAGS := -std=c99 -D_GNU_SOURCE $(WARNINGS) \
+	-ffunction-sections -fdata-sections \
+	-Iinclude -Ilibstdiocap $(CFLAGS) $(call unquote,$(CONFIG_EXTRA_CFLAGS))
+ALL_LDFLAGS := -static -Wl,--gc-sections $(STRIP_FLAG) $(LDFLAGS)
+
+LIB_OBJS := $(patsubst %.c,%.o,$(wildcard libstdiocap/*.c))
+APPLET_OBJS := $(patsubst %.c,%.o,$(wildcard applets/*.c))
+GEN := include/generated
+STAMP := $(GEN)/toolchain
+
+.PHONY: all clean distclean help install check check-unit demo FORCE \
+	defconfig menuconfig oldconfig olddefconfig savedefconfig
+all: stdiocap
+
+# ---- Kconfig front ends (Debian kconfig-frontends, never vendored)
+defconfig:
+	$(Q)$(KCONFIG_CONF) --alldefconfig Config.in
+%_defconfig:
+	$(Q)test -f configs/$@ || { echo "configs/$@: no such defconfig" >&2; exit 1; }
+	$(Q)$(KCONFIG_CONF) --defconfig=configs/$@ Config.in
+menuconfig:
+	$(Q)$(KCONFIG_MCONF) Config.in
+oldconfig:
+	$(Q)$(KCONFIG_CONF) --oldconfig Config.in
+olddefconfig:
+	$(Q)$(KCONFIG_CONF) --olddefconfig Config.in
+savedefconfig:
+	$(Q)$(KCONFIG_CONF) --savedefconfig=defconfig Config.in
+
+# Plain `make` without .config takes the defaults; the test keeps make -B
+# from ever resetting a user's .config.
+.config:
+	$(Q)[ -e .config ] || { \
+		echo "  No .config: using the defaults of Config.in (make menuconfig to change)"; \
+		$(KCONFIG_CONF) -s --alldefconfig Config.in </dev/null >/dev/null; }
+
+# auto.conf is rewritten on every run; autoconf.h only when it changes, so
+# touching .config without changing it rebuilds nothing.
+quiet_cmd_conf = CONF    $(GEN)/autoconf.h
+      cmd_conf = mkdir -p include/config $(GEN) && \
+	$(KCONFIG_CONF) -s --olddefconfig Config.in </dev/null && \
+	KCONFIG_AUTOHEADER=$(GEN)/autoconf.h.tmp \
+	$(KCONFIG_CONF) -s --silentoldconfig Config.in </dev/null && \
+	{ cmp -s $(GEN)/autoconf.h.tmp $(GEN)/autoconf.h && \
+	  rm -f $(GEN)/autoconf.h.tmp || mv -f $(GEN)/autoconf.h.tmp $(GEN)/autoconf.h; }
+include/config/auto.conf: .config Config.in
+	$(call cmd,conf)
+$(GEN)/autoconf.h: include/config/auto.conf ;
+
+# ---- host tool and the generated applet table
+quiet_cmd_hostcc = HOSTCC  $@
+      cmd_hostcc = $(HOSTCC) -std=c99 -Wall -Wextra -O2 -include $(GEN)/autoconf.h -o $@ $<
+scripts/mkapplets: scripts/mkapplets.c $(GEN)/autoconf.h
+	$(call cmd,hostcc)
+
+quiet_cmd_gen = GEN     $(GEN)/applets.h
+      cmd_gen = scripts/mkapplets $(GEN)/applets.h $(GEN)/applets.list && touch $@
+$(GEN)/applets.stamp: scripts/mkapplets
+	$(call cmd,gen)
+$(GEN)/applets.h $(GEN)/applets.list: $(GEN)/applets.stamp ;
+
+# ---- compiler and flags recorded, so CROSS_COMPILE or CFLAGS changes
+# rebuild everything instead of linking stale objects
+$(STAMP): FORCE
+	@mkdir -p $(GEN)
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+
+# ---- the binary
+quiet_cmd_cc = CC      $@
+      cmd_cc = $(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+quiet_cmd_ld = LD      $@
+      cmd_ld = $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^
+
+$(LIB_OBJS): %.o: %.c $(STAMP)
+	$(call cmd,cc)
+$(APPLET_OBJS): %.o: %.c $(STAMP) $(GEN)/autoconf.h $(GEN)/applets.h
+	$(call cmd,cc)
+stdiocap: $(APPLET_OBJS) $(LIB_OBJS)
+	$(call cmd,ld)
+
+-include $(LIB_OBJS:.o=.d) $(APPLET_OBJS:.o=.d)
+
+# ---- install: never runs the built binary (it may be cross-compiled)
+install: stdiocap $(GEN)/applets.list
+	$(Q)sh applets/install.sh "$(CONFIG_PREFIX)" "$(INSTALL_DIR)" \
+		$(GEN)/applets.list stdiocap
+
+# ---- tests and demo: both set up a fresh Debian machine themselves
+check:
+	$(Q)sh scripts/install-deps
+	$(Q)$(MAKE) --no-print-directory WERROR=1 stdiocap
+	$(Q)sh tests/run.sh
+demo:
+	$(Q)sh scripts/install-deps
+	$(Q)$(MAKE) --no-print-directory stdiocap
+	$(Q)sh scripts/demo
+
+clean:
+	$(Q)rm -f stdiocap scripts/mkapplets applets/*.[od] libstdiocap/*.[od]
+	$(Q)rm -rf $(GEN) tests/out _install
+distclean: clean
+	$(Q)rm -rf include .config .config.old defconfig
+
+help:
+	@echo 'Configuration:'
+	@echo '  defconfig        .config with every default of Config.in'
+	@echo '  NAME_defconfig   .config from configs/NAME_defconfig'
+	@echo '  menuconfig       edit .config in a menu'
+	@echo '  oldconfig        ask about new symbols'
+	@echo '  olddefconfig     take defaults for new symbols'
+	@echo '  savedefconfig    write the minimal ./defconfig'
+	@echo 'Building:'
+	@echo '  all (default)    ./stdiocap, static, musl (CROSS_COMPILE=... to cross-build)'
+	@echo '  install          CONFIG_PREFIX/$(INSTALL_DIR)/stdiocap + one link per applet'
+	@echo '  clean, distclean remove build outputs (and .config)'
+	@echo 'Testing:'
+	@echo '  check            install test tools if missing, build, run every test'
+	@echo '  demo             build, install into a staging rootfs, run and show a capture'
+	@echo 'Options: V=1 full commands; CC, CFLAGS, LDFLAGS, HOSTCC overridable'

@@ -1,0 +1,50 @@
+/* applets.h - the applet table, the configuration as C constants, and the
+ * one place that prints and exits.
+ * SPDX-License-Identifier: MIT */
+#ifndef APPLETS_H
+#define APPLETS_H
+
+#include "generated/autoconf.h"
+
+struct applet {
+	const char *name;
+	const char *target;
+	int stdin_passthrough;
+};
+
+/* Booleans as 0/1, so code says if (ENABLE_X) and every configuration is
+ * compiled and type-checked (BusyBox style). */
+#ifdef CONFIG_FAIL_CLOSED
+# define ENABLE_FAIL_CLOSED 1
+#else
+# define ENABLE_FAIL_CLOSED 0
+#endif
+#ifdef CONFIG_FAIL_OPEN_NOTICE
+# define ENABLE_FAIL_OPEN_NOTICE 1
+#else
+# define ENABLE_FAIL_OPEN_NOTICE 0
+#endif
+
+/* Exit codes (README "Exit codes"). */
+enum {
+	RC_USAGE = 2,
+	RC_NOEXEC = 126,
+	RC_NOTFOUND = 127,
+};
+
+/* main.c */
+const struct applet *applet_find(const char *name);
+
+/* wrap.c: runs one applet; returns only an exit code on failure. */
+int wrap_run(const struct applet *a, char **argv, char **envp);
+
+/* msg.c: one line on stderr, "stdiocap: " + parts, assembled in one
+ * buffer and written with one write(2); no stdio. msg_sys appends
+ * ": strerror(errno)". errno is kept. */
+void msg_parts(const char *const *part, unsigned n, int err);
+#define MSG_V(...) ((const char *const[]){ __VA_ARGS__ })
+#define MSG_N(...) (sizeof MSG_V(__VA_ARGS__) / sizeof(const char *))
+#define msg(...) msg_parts(MSG_V(__VA_ARGS__), MSG_N(__VA_ARGS__), 0)
+#define msg_sys(err, ...) msg_parts(MSG_V(__VA_ARGS__), MSG_N(__VA_ARGS__), err)
+
+#endif

@@ -1,0 +1,108 @@
+/* main.c - multi-call dispatch on the name the binary was invoked as.
+ * SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "applets.h"
+#include "stdiocap.h"
+#include "generated/applets.h"	/* applets[], sorted by scripts/mkapplets */
+
+static const char usage[] =
+	"Usage: stdiocap NAME [ARGS...]\n"
+	"   or: NAME [ARGS...]      (through a link named like the applet)\n"
+	"   or: stdiocap --list | --help\n"
+	"\n"
+	"Runs applet NAME's fixed target with ARGS, relaying stdin, stdout and\n"
+	"stderr through pipes and recording argv, environment, every chunk of\n"
+	"I/O and the exit status in a shared PCAP file: $STDIO_PCAP, or\n"
+	CONFIG_DEFAULT_PCAP " when that is unset or empty.\n"
+	"\n"
+	"  --list   print one line NAME TARGET per applet\n"
+	"  --help   print this text\n";
+
+static int applet_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct applet *)elem)->name);
+}
+
+const struct applet *applet_find(const char *name)
+{
+	return bsearch(name, applets, sizeof applets / sizeof *applets,
+		       sizeof *applets, applet_cmp);
+}
+
+/* The basename of argv[0] without writing to it: the target must get
+ * argv[0] as invoked, and libc basename() may modify its argument. One
+ * leading '-' is a login shell's mark ("-sh"), not part of the name. */
+static const char *applet_name(const char *arg0)
+{
+	const char *s = strrchr(arg0, '/');
+
+	s = s ? s + 1 : arg0;
+	return *s == '-' ? s + 1 : s;
+}
+
+static int say(int fd, const char *s)
+{
+	return io_write_all(fd, s, strlen(s));
+}
+
+static int list(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof applets / sizeof *applets; i++)
+		if (say(1, applets[i].name) < 0 || say(1, " ") < 0 ||
+		    say(1, applets[i].target) < 0 || say(1, "\n") < 0) {
+			msg_sys(errno, "--list");
+			return 1;
+		}
+	return 0;
+}
+
+static int multiplexer(int argc, char **argv, char **envp)
+{
+	const struct applet *a;
+
+	if (argc < 2) {
+		say(2, usage);
+		return RC_USAGE;
+	}
+	if (!strcmp(argv[1], "--help"))
+		return say(1, usage) < 0 ? 1 : 0;
+	if (!strcmp(argv[1], "--list"))
+		return list();
+	if (argv[1][0] == '-') {
+		msg(argv[1], ": unknown option (try --help)");
+		return RC_USAGE;
+	}
+	a = applet_find(argv[1]);
+	if (!a) {
+		msg(argv[1], ": applet not found");
+		return RC_NOTFOUND;
+	}
+	return wrap_run(a, argv + 1, envp);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	const struct applet *a;
+	const char *name;
+
+	/* execve with an empty argv is legal; there is no name to run */
+	if (argc < 1 || !argv[0]) {
+		msg("no argv[0]: cannot tell which applet to run");
+		return RC_NOTFOUND;
+	}
+	name = applet_name(argv[0]);
+	if (!strcmp(name, "stdiocap"))
+		return multiplexer(argc, argv, envp);
+	a = applet_find(name);
+	if (!a) {
+		msg(name, ": applet not found");
+		return RC_NOTFOUND;
+	}
+	return wrap_run(a, argv, envp);
+}

@@ -1,0 +1,208 @@
+/* wrap.c - the policy of one wrapped run: capture or fail open, spawn,
+ * relay, record the exit, end like the child.
+ * SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "applets.h"
+#include "stdiocap.h"
+
+/* The relay's state: three 8 KiB buffers, kept off the stack. */
+static struct relay relay;
+
+static int exec_rc(int err)
+{
+	return err == ENOENT ? RC_NOTFOUND : RC_NOEXEC;
+}
+
+/* SPEC §3: a target that is this very binary would fork forever. Found
+ * through /proc/self/exe, or through the path the kernel was asked to
+ * execute (AT_EXECFN) where /proc is not mounted. */
+static int target_is_self(const char *target)
+{
+	struct stat t, self;
+	const char *execfn;
+
+	if (stat(target, &t) < 0)
+		return 0;
+	if (stat("/proc/self/exe", &self) == 0)
+		return t.st_dev == self.st_dev && t.st_ino == self.st_ino;
+	execfn = (const char *)getauxval(AT_EXECFN);
+	return execfn && stat(execfn, &self) == 0 &&
+	       t.st_dev == self.st_dev && t.st_ino == self.st_ino;
+}
+
+static const char *refusal_text(enum capfile_refusal why)
+{
+	switch (why) {
+	case CAPFILE_NOT_REGULAR:
+		return "not a regular file";
+	case CAPFILE_NOT_OURS:
+		return "not a capture written by stdiocap";
+	case CAPFILE_STICKY_SYMLINK:
+		return "symlink in a sticky world-writable directory";
+	case CAPFILE_STICKY_OWNER:
+		return "another user's file in a sticky world-writable directory";
+	default:
+		return "unknown reason";
+	}
+}
+
+static int exec_direct(const char *target, char **argv, char **envp)
+{
+	execve(target, argv, envp);
+	msg_sys(errno, target);
+	return exec_rc(errno);
+}
+
+static void capture_lost(int err, void *path)
+{
+	msg_sys(err, "capture stopped: ", path);
+}
+
+/* What each of the child's fds 0-2 becomes: a closed fd of ours stays
+ * closed for it, and a passthrough applet's stdin is its own. */
+static void plan_fds(const struct applet *a, enum spawn_fd mode[3])
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		mode[i] = fcntl(i, F_GETFD) < 0 ? SPAWN_CLOSED : SPAWN_PIPE;
+	if (a->stdin_passthrough && mode[0] == SPAWN_PIPE)
+		mode[0] = SPAWN_INHERIT;
+}
+
+static void relay_setup(struct relay *r, const struct spawn *sp,
+			struct capfile *cf, int sigfd,
+			const struct sig_state *ss)
+{
+	int i;
+
+	r->stream[EVENT_STDIN].from = sp->fd[0] >= 0 ? 0 : -1;
+	r->stream[EVENT_STDIN].to = sp->fd[0];
+	for (i = EVENT_STDOUT; i <= EVENT_STDERR; i++) {
+		r->stream[i].from = sp->fd[i];
+		r->stream[i].to = sp->fd[i] >= 0 ? i : -1;
+	}
+	r->cap = cf;
+	r->sigfd = sigfd;
+	r->child = sp->pid;
+	r->pid = sp->pid;
+	r->stdin_is_tty = r->stream[EVENT_STDIN].from == 0 && isatty(0);
+	r->sig = ss;
+}
+
+/* SPEC §3 "As PID 1": init must stay PID 1, so the relay moves into a
+ * child and the target is executed here. There is no exit record. */
+static int wrap_pid1(const struct applet *a, char **argv, char **envp,
+		     struct capfile *cf, const char *path,
+		     const enum spawn_fd mode[3])
+{
+	static const int ignore[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
+				      SIGUSR1, SIGUSR2, SIGPIPE, SIGXFSZ };
+	struct spawn sp;
+	size_t i;
+	int r;
+
+	r = spawn_relay(&sp, mode);
+	if (r < 0) {
+		if (ENABLE_FAIL_OPEN_NOTICE)
+			msg_sys(errno, "not capturing: ", path);
+		capfile_close(cf);
+		return exec_direct(a->target, argv, envp);
+	}
+	if (r == 1) {
+		capfile_close(cf);
+		return exec_direct(a->target, argv, envp);
+	}
+	/* The relay outlives a shutdown's kill -TERM -1 as long as it can,
+	 * so init's last words are still relayed. */
+	for (i = 0; i < sizeof ignore / sizeof *ignore; i++)
+		signal(ignore[i], SIG_IGN);
+	if (capfile_append_execve(cf, sp.pid, argv, envp) < 0) {
+		capture_lost(errno, (void *)path);
+		capfile_close(cf);
+	}
+	relay_setup(&relay, &sp, cf, -1, NULL);
+	relay.child = 0;	/* our parent: not ours to reap */
+	relay_run(&relay, capture_lost, (void *)path);
+	_exit(0);
+}
+
+int wrap_run(const struct applet *a, char **argv, char **envp)
+{
+	const char *path = getenv("STDIO_PCAP");
+	enum capfile_refusal why;
+	enum spawn_fd mode[3];
+	struct sig_state ss;
+	struct capfile cf;
+	struct spawn sp;
+	int sigfd, status;
+
+	if (target_is_self(a->target)) {
+		msg(a->target, ": is stdiocap itself; refusing to run it");
+		return RC_NOEXEC;
+	}
+	if (!path || !*path)
+		path = CONFIG_DEFAULT_PCAP;
+	plan_fds(a, mode);
+
+	/* SPEC §3 fail open: capture must never stop the target running. */
+	if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES, &why) < 0) {
+		if (ENABLE_FAIL_CLOSED || ENABLE_FAIL_OPEN_NOTICE) {
+			if (why == CAPFILE_SYSCALL)
+				msg_sys(errno, ENABLE_FAIL_CLOSED ?
+					"refusing to run uncaptured: " :
+					"not capturing: ", path);
+			else
+				msg(ENABLE_FAIL_CLOSED ?
+				    "refusing to run uncaptured: " :
+				    "not capturing: ", path, ": ",
+				    refusal_text(why));
+		}
+		if (ENABLE_FAIL_CLOSED)
+			return RC_NOEXEC;
+		return exec_direct(a->target, argv, envp);
+	}
+	if (getpid() == 1)
+		return wrap_pid1(a, argv, envp, &cf, path, mode);
+
+	sigfd = sig_takeover(&ss);
+	if (sigfd < 0 || spawn_child(&sp, a->target, argv, envp, mode, &ss) < 0) {
+		if (ENABLE_FAIL_OPEN_NOTICE)
+			msg_sys(errno, "not capturing: ", path);
+		capfile_close(&cf);
+		if (sigfd >= 0)
+			sig_restore(&ss);
+		return exec_direct(a->target, argv, envp);
+	}
+	/* SPEC §4: the execve records come first, before any I/O. */
+	if (capfile_append_execve(&cf, sp.pid, argv, envp) < 0) {
+		capture_lost(errno, (void *)path);
+		capfile_close(&cf);
+	}
+	if (sp.exec_errno) {
+		msg_sys(sp.exec_errno, a->target);
+		while (waitpid(sp.pid, &status, 0) < 0 && errno == EINTR)
+			;
+	} else {
+		relay_setup(&relay, &sp, &cf, sigfd, &ss);
+		if (relay_run(&relay, capture_lost, (void *)path) < 0) {
+			/* poll itself failed: nothing left but to wait */
+			msg_sys(errno, "relay");
+			while (waitpid(sp.pid, &relay.status, 0) < 0 &&
+			       errno == EINTR)
+				;
+		}
+		status = relay.status;
+	}
+	if (cf.fd >= 0 && capfile_append_exit(&cf, sp.pid, status) < 0)
+		capture_lost(errno, (void *)path);
+	sig_end_like(status);
+}

@@ -1,0 +1,321 @@
+/* capfile.c - open, validate, lock and append to the shared capture file.
+ * SPDX-License-Identifier: MIT
+ *
+ * Every record goes out in one writev under flock(LOCK_EX), and the
+ * global header is checked and written under the same lock, so any number
+ * of wrappers share one file without tearing a record (SPEC §4). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "stdiocap.h"
+
+enum { BATCH_MAX = 8 };
+
+static int lock(int fd, int op)
+{
+	int r;
+
+	do
+		r = flock(fd, op);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* Unlocks without clobbering the errno of the failure being reported. */
+static int unlock_fail(int fd)
+{
+	int e = errno;
+
+	lock(fd, LOCK_UN);
+	errno = e;
+	return -1;
+}
+
+/* 1 if the directory holding path is world-writable and sticky (/tmp):
+ * there, another user may have planted a symlink or a file for us. */
+static int in_sticky_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+	struct stat st;
+
+	if (!slash)
+		return stat(".", &st) == 0 && (st.st_mode & S_ISVTX) &&
+		       (st.st_mode & S_IWOTH);
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof dir)
+		return 1;	/* cannot tell: assume the worst */
+	memcpy(dir, path, n);
+	dir[n] = 0;
+	return stat(dir, &st) == 0 && (st.st_mode & S_ISVTX) &&
+	       (st.st_mode & S_IWOTH);
+}
+
+static int open_file(const char *path, int sticky, enum capfile_refusal *why)
+{
+	int flags = O_RDWR | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	int fd, tries;
+	struct stat st;
+
+	/* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
+	if (sticky)
+		flags |= O_NOFOLLOW;
+	for (tries = 0; tries < 8; tries++) {
+		fd = open(path, flags | O_CREAT | O_EXCL, 0600);
+		if (fd >= 0) {
+			/* whatever the umask: captures hold secrets */
+			if (fchmod(fd, 0600) < 0)
+				return io_close(fd);
+			return fd;
+		}
+		if (errno != EEXIST)
+			break;
+		/* Look before opening: opening a device can have effects. */
+		if (sticky ? lstat(path, &st) : stat(path, &st)) {
+			if (errno == ENOENT)
+				continue;	/* removed meanwhile: retry */
+			return -1;
+		}
+		if (sticky && S_ISLNK(st.st_mode)) {
+			*why = CAPFILE_STICKY_SYMLINK;
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			*why = CAPFILE_NOT_REGULAR;
+			return -1;
+		}
+		fd = open(path, flags, 0600);
+		if (fd >= 0 || errno != ENOENT)
+			break;
+	}
+	if (fd < 0 && errno == ELOOP && sticky)
+		*why = CAPFILE_STICKY_SYMLINK;
+	return fd;
+}
+
+/* Under the lock: an empty file gets our header, a non-empty one must
+ * already start with it (SPEC §3: never write into someone else's file). */
+static int check_header(int fd, enum capfile_refusal *why)
+{
+	unsigned char hdr[FRAME_GLOBAL_LEN];
+	struct stat st;
+	ssize_t r;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	if (st.st_size == 0) {
+		frame_global_header(hdr);
+		if (io_write_all(fd, hdr, sizeof hdr) < 0) {
+			int e = errno;
+
+			if (ftruncate(fd, 0) < 0) {
+				/* nothing more to do: errno reports the write */
+			}
+			errno = e;
+			return -1;
+		}
+		return 0;
+	}
+	if (st.st_size < FRAME_GLOBAL_LEN) {
+		*why = CAPFILE_NOT_OURS;
+		return -1;
+	}
+	do
+		r = pread(fd, hdr, sizeof hdr, 0);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -1;
+	if (r != FRAME_GLOBAL_LEN || !frame_global_header_valid(hdr)) {
+		*why = CAPFILE_NOT_OURS;
+		return -1;
+	}
+	return 0;
+}
+
+int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
+		 enum capfile_refusal *why)
+{
+	int sticky = in_sticky_dir(path);
+	struct stat st;
+	int fd;
+
+	*why = CAPFILE_SYSCALL;
+	cf->fd = -1;
+	cf->max_bytes = max_bytes;
+	fd = open_file(path, sticky, why);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		return io_close(fd);
+	if (!S_ISREG(st.st_mode)) {
+		*why = CAPFILE_NOT_REGULAR;
+		return io_close(fd);
+	}
+	if (sticky && st.st_uid != geteuid()) {
+		*why = CAPFILE_STICKY_OWNER;
+		return io_close(fd);
+	}
+	fd = io_move_high(fd);
+	if (fd < 0)
+		return -1;
+	if (lock(fd, LOCK_EX) < 0)
+		return io_close(fd);
+	if (check_header(fd, why) < 0) {
+		unlock_fail(fd);
+		return io_close(fd);
+	}
+	if (lock(fd, LOCK_UN) < 0)
+		return io_close(fd);
+	*why = CAPFILE_OK;
+	cf->fd = fd;
+	return 0;
+}
+
+/* Writes iov under the lock the caller holds; a torn tail is cut off so
+ * the file ends on a record boundary again. */
+static int write_locked(const struct capfile *cf, struct iovec *iov, int n,
+			size_t total)
+{
+	struct stat st;
+	ssize_t w;
+
+	if (cf->max_bytes) {
+		if (fstat(cf->fd, &st) < 0)
+			return -1;
+		if (st.st_size + (off_t)total > cf->max_bytes) {
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	do
+		w = writev(cf->fd, iov, n);
+	while (w < 0 && errno == EINTR);
+	if (w >= 0 && (size_t)w == total)
+		return 0;
+	if (w > 0) {
+		int e = errno;
+
+		/* A short write without errno is a full disk or a limit. */
+		if (w < (ssize_t)total)
+			e = ENOSPC;
+		if (fstat(cf->fd, &st) == 0 && ftruncate(cf->fd, st.st_size - w)) {
+			/* the error reported is the write's */
+		}
+		errno = e;
+	}
+	return -1;
+}
+
+int capfile_append(struct capfile *cf, uint32_t pid,
+		   struct capfile_record *rec, size_t n)
+{
+	struct iovec iov[2 * BATCH_MAX];
+	struct timespec ts;
+	size_t i, total = 0;
+
+	if (n > BATCH_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	for (i = 0; i < n; i++) {
+		frame_record_header(rec[i].head, ts.tv_sec, ts.tv_nsec / 1000,
+				    pid, rec[i].event, rec[i].len);
+		iov[2 * i].iov_base = rec[i].head;
+		iov[2 * i].iov_len = FRAME_RECORD_LEN;
+		iov[2 * i + 1].iov_base = (void *)rec[i].data;
+		iov[2 * i + 1].iov_len = rec[i].len;
+		total += FRAME_RECORD_LEN + rec[i].len;
+	}
+	if (lock(cf->fd, LOCK_EX) < 0)
+		return -1;
+	if (write_locked(cf, iov, 2 * n, total) < 0)
+		return unlock_fail(cf->fd);
+	return lock(cf->fd, LOCK_UN);
+}
+
+/* Copies the next bytes of the blob "argv0\0...\0\0env0\0...\0\0" into
+ * buf; *arg and *pos say where the previous call stopped. */
+static size_t blob_next(unsigned char *buf, char *const *list[2], int *part,
+			size_t *arg, size_t *pos)
+{
+	size_t n = 0;
+
+	while (n < FRAME_PAYLOAD_MAX && *part < 2) {
+		const char *s = list[*part] ? list[*part][*arg] : NULL;
+
+		if (!s) {
+			/* the empty string that ends argv, then envp */
+			buf[n++] = 0;
+			++*part;
+			*arg = 0;
+			continue;
+		}
+		while (n < FRAME_PAYLOAD_MAX && s[*pos])
+			buf[n++] = s[(*pos)++];
+		if (n == FRAME_PAYLOAD_MAX)
+			break;
+		buf[n++] = 0;
+		++*arg;
+		*pos = 0;
+	}
+	return n;
+}
+
+int capfile_append_execve(struct capfile *cf, uint32_t pid,
+			  char *const argv[], char *const envp[])
+{
+	unsigned char buf[FRAME_PAYLOAD_MAX];
+	char *const *list[2] = { argv, envp };
+	struct capfile_record rec;
+	struct timespec ts;
+	struct iovec iov[2];
+	int part = 0;
+	size_t arg = 0, pos = 0;
+
+	/* One lock for the whole blob keeps its records consecutive. */
+	if (lock(cf->fd, LOCK_EX) < 0)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	while (part < 2) {
+		rec.len = blob_next(buf, list, &part, &arg, &pos);
+		frame_record_header(rec.head, ts.tv_sec, ts.tv_nsec / 1000,
+				    pid, EVENT_EXECVE, rec.len);
+		iov[0].iov_base = rec.head;
+		iov[0].iov_len = FRAME_RECORD_LEN;
+		iov[1].iov_base = buf;
+		iov[1].iov_len = rec.len;
+		if (write_locked(cf, iov, 2, FRAME_RECORD_LEN + rec.len) < 0)
+			return unlock_fail(cf->fd);
+	}
+	return lock(cf->fd, LOCK_UN);
+}
+
+int capfile_append_exit(struct capfile *cf, uint32_t pid, int status)
+{
+	unsigned char be[4];
+	struct capfile_record rec;
+
+	be[0] = (uint32_t)status >> 24;
+	be[1] = (uint32_t)status >> 16;
+	be[2] = (uint32_t)status >> 8;
+	be[3] = (uint32_t)status;
+	rec.data = be;
+	rec.len = sizeof be;
+	rec.event = EVENT_EXIT;
+	return capfile_append(cf, pid, &rec, 1);
+}
+
+void capfile_close(struct capfile *cf)
+{
+	if (cf->fd >= 0)
+		io_close(cf->fd);
+	cf->fd = -1;
+}

@@ -1,0 +1,57 @@
+/* io.c - system calls that retry EINTR, finish short writes, keep errno.
+ * SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "stdiocap.h"
+
+ssize_t io_read(int fd, void *buf, size_t len)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, buf, len);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+int io_write_all(int fd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	ssize_t w;
+
+	while (len) {
+		w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= w;
+	}
+	return 0;
+}
+
+int io_close(int fd)
+{
+	int e = errno;
+
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+int io_move_high(int fd)
+{
+	int high;
+
+	if (fd >= 3)
+		return fd;
+	/* Never leave one of our fds on 0-2: a closed standard stream of the
+	 * caller must stay closed for the child (SPEC §3 transparency). */
+	high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	io_close(fd);
+	return high;
+}

@@ -1,0 +1,140 @@
+/* sig.c - the signal state a run starts with, what it forwards, how it ends.
+ * SPDX-License-Identifier: MIT
+ *
+ * The wrapper never installs a handler: forwarded signals are blocked and
+ * read from a signalfd, so the child can be given back exactly the state
+ * the wrapper was started with (SPEC §3) and no handler can ever run
+ * between fork and exec. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "stdiocap.h"
+
+/* SPEC §3: what a kill of the wrapper's pid must pass on to the child. */
+static const int forwarded[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGALRM,
+	SIGCONT,
+};
+
+/* Signals whose disposition the wrapper changes for itself. */
+static const int changed[] = { SIGPIPE, SIGXFSZ, SIGCHLD };
+
+static int set_disposition(int signo, void (*handler)(int))
+{
+	struct sigaction sa = { .sa_handler = handler };
+
+	sigemptyset(&sa.sa_mask);
+	return sigaction(signo, &sa, NULL);
+}
+
+static const struct itimerval timer_off;
+
+int sig_takeover(struct sig_state *ss)
+{
+	struct sigaction sa;
+	sigset_t block;
+	size_t i;
+	int fd, e;
+
+	sigemptyset(&ss->ignored);
+	sigemptyset(&ss->caught);
+	if (sigprocmask(SIG_SETMASK, NULL, &ss->mask) < 0)
+		return -1;
+	for (i = 0; i < sizeof forwarded / sizeof *forwarded; i++) {
+		if (sigaction(forwarded[i], NULL, &sa) < 0)
+			return -1;
+		if (sa.sa_handler == SIG_IGN)
+			sigaddset(&ss->ignored, forwarded[i]);
+		/* An ignored SIGCONT still resumes us: keep watching it, for
+		 * the background-job check, but never forward it. */
+		if (sa.sa_handler != SIG_IGN || forwarded[i] == SIGCONT)
+			sigaddset(&ss->caught, forwarded[i]);
+	}
+	for (i = 0; i < sizeof changed / sizeof *changed; i++) {
+		if (sigaction(changed[i], NULL, &sa) < 0)
+			return -1;
+		if (sa.sa_handler == SIG_IGN)
+			sigaddset(&ss->ignored, changed[i]);
+	}
+	sigaddset(&ss->caught, SIGCHLD);
+	if (getitimer(ITIMER_REAL, &ss->timer) < 0)
+		return -1;
+
+	block = ss->mask;
+	for (i = 1; i < _NSIG; i++)
+		if (sigismember(&ss->caught, i) == 1)
+			sigaddset(&block, i);
+	if (sigprocmask(SIG_SETMASK, &block, NULL) < 0)
+		return -1;
+	fd = signalfd(-1, &ss->caught, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd >= 0)
+		fd = io_move_high(fd);
+	if (fd < 0)
+		goto fail;
+	/* SIGCHLD at SIG_IGN would reap the child behind our back. */
+	if (set_disposition(SIGPIPE, SIG_IGN) < 0 ||
+	    set_disposition(SIGXFSZ, SIG_IGN) < 0 ||
+	    set_disposition(SIGCHLD, SIG_DFL) < 0 ||
+	    setitimer(ITIMER_REAL, &timer_off, NULL) < 0) {
+		io_close(fd);
+		goto fail;
+	}
+	return fd;
+fail:
+	e = errno;
+	sig_restore(ss);
+	errno = e;
+	return -1;
+}
+
+void sig_restore(const struct sig_state *ss)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof changed / sizeof *changed; i++)
+		set_disposition(changed[i],
+				sigismember(&ss->ignored, changed[i]) == 1 ?
+				SIG_IGN : SIG_DFL);
+	if (ss->timer.it_value.tv_sec || ss->timer.it_value.tv_usec)
+		setitimer(ITIMER_REAL, &ss->timer, NULL);
+	sigprocmask(SIG_SETMASK, &ss->mask, NULL);
+}
+
+int sig_should_forward(const struct sig_state *ss, int signo, int code)
+{
+	if (sigismember(&ss->ignored, signo) == 1)
+		return 0;
+	if (code != SI_KERNEL)
+		return 1;	/* kill(), sigqueue(), tgkill() */
+	/* From the kernel: a terminal's INT/QUIT/WINCH went to the whole
+	 * foreground group, the child included; a hangup reaches only the
+	 * session leader, and a timer only the process that armed it. */
+	return signo == SIGALRM || (signo == SIGHUP && getsid(0) == getpid());
+}
+
+_Noreturn void sig_end_like(int status)
+{
+	struct rlimit no_core = { 0, 0 };
+	sigset_t only;
+	int signo;
+
+	if (WIFEXITED(status))
+		_exit(WEXITSTATUS(status));
+	signo = WTERMSIG(status);
+	/* coreutils timeout's recipe: the child's core is the one that
+	 * matters; ours would overwrite it. */
+	setrlimit(RLIMIT_CORE, &no_core);
+	prctl(PR_SET_DUMPABLE, 0);
+	set_disposition(signo, SIG_DFL);
+	sigemptyset(&only);
+	sigaddset(&only, signo);
+	raise(signo);
+	sigprocmask(SIG_UNBLOCK, &only, NULL);
+	_exit(128 + signo);
+}

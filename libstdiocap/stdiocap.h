@@ -1,0 +1,186 @@
+/* stdiocap.h - the capture engine's public interface, one section per file.
+ * SPDX-License-Identifier: MIT
+ *
+ * Nothing here prints or exits: functions return -1 with errno set (or
+ * the documented value) and the caller in applets/ decides. */
+#ifndef STDIOCAP_H
+#define STDIOCAP_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+/* ---- frame.c: byte packing of the capture format (SPEC §4); no syscalls */
+
+enum {
+	FRAME_GLOBAL_LEN = 24,	/* pcap global header */
+	FRAME_RECORD_LEN = 58,	/* record header 16 + Ethernet 14 + IPv4 20 + UDP 8 */
+	FRAME_PAYLOAD_MAX = 8192,
+};
+
+enum frame_event {
+	EVENT_STDIN = 0,
+	EVENT_STDOUT = 1,
+	EVENT_STDERR = 2,
+	EVENT_EXECVE = 3,
+	EVENT_EXIT = 4,
+};
+
+/* The 24-byte global header, little-endian on every host. */
+void frame_global_header(unsigned char out[FRAME_GLOBAL_LEN]);
+
+/* 1 if the first 24 bytes are a header this tool writes (LE microsecond
+ * magic, version 2.4, link type 1; other fields not compared), else 0. */
+int frame_global_header_valid(const unsigned char in[FRAME_GLOBAL_LEN]);
+
+/* The 58 bytes that precede a payload of len (<= FRAME_PAYLOAD_MAX) bytes:
+ * pcap record header, Ethernet, IPv4 from 10.A.B.C (the full pid), UDP
+ * from port pid & 0xffff to port event. */
+void frame_record_header(unsigned char out[FRAME_RECORD_LEN], uint32_t sec,
+			 uint32_t usec, uint32_t pid, enum frame_event event,
+			 size_t len);
+
+/* The IPv4 header checksum of len bytes (ones' complement of the sum). */
+uint16_t frame_ip_checksum(const unsigned char *p, size_t len);
+
+/* ---- io.c: system-call wrappers that retry EINTR and finish short writes */
+
+ssize_t io_read(int fd, void *buf, size_t len);
+/* Writes all len bytes to a blocking fd; -1 on error (errno kept). */
+int io_write_all(int fd, const void *buf, size_t len);
+/* Closes fd keeping errno; returns -1 so callers can return it. */
+int io_close(int fd);
+/* Moves fd to the lowest free number >= 3, close-on-exec; returns it. */
+int io_move_high(int fd);
+
+/* ---- capfile.c: the shared capture file (SPEC §3 safety, §4 writing) */
+
+/* Why capfile_open refused a file, when errno alone would not say. */
+enum capfile_refusal {
+	CAPFILE_OK = 0,
+	CAPFILE_SYSCALL,	/* errno says it */
+	CAPFILE_NOT_REGULAR,	/* a FIFO, device, directory... */
+	CAPFILE_NOT_OURS,	/* non-empty and not our pcap header */
+	CAPFILE_STICKY_SYMLINK,	/* symlink in a world-writable sticky dir */
+	CAPFILE_STICKY_OWNER,	/* other user's file in a sticky dir */
+};
+
+struct capfile {
+	int fd;			/* -1 once capturing stopped */
+	off_t max_bytes;	/* 0: no cap */
+};
+
+/* Opens (creating 0600) and validates or initialises path under the
+ * lock. Returns 0, or -1 with *why saying which rule refused it. */
+int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
+		 enum capfile_refusal *why);
+
+/* One record: header bytes (filled by capfile_append) plus payload. */
+struct capfile_record {
+	unsigned char head[FRAME_RECORD_LEN];
+	const void *data;
+	size_t len;
+	enum frame_event event;
+};
+
+/* Appends n records for pid with one writev under one flock(LOCK_EX).
+ * A torn tail is cut off again. -1 with errno (ENOSPC, EFBIG...) on
+ * failure; EFBIG also when the size cap would be passed. */
+int capfile_append(struct capfile *cf, uint32_t pid,
+		   struct capfile_record *rec, size_t n);
+
+/* Appends the execve blob of argv and envp as dport-3 records of at most
+ * FRAME_PAYLOAD_MAX bytes, consecutive under one lock. */
+int capfile_append_execve(struct capfile *cf, uint32_t pid,
+			  char *const argv[], char *const envp[]);
+
+/* Appends the dport-4 record: the raw wait status, big-endian. */
+int capfile_append_exit(struct capfile *cf, uint32_t pid, int status);
+
+/* Closes the file (errno kept); cf->fd becomes -1. */
+void capfile_close(struct capfile *cf);
+
+/* ---- sig.c: the signal state a run starts with, forwards and ends with */
+
+struct sig_state {
+	sigset_t mask;		/* mask the wrapper was started with */
+	sigset_t ignored;	/* signals it was started with at SIG_IGN */
+	sigset_t caught;	/* what the wrapper reads from its signalfd */
+	struct itimerval timer;	/* the caller's pending alarm, moved to the child */
+};
+
+/* Records the start state, then takes over: forwarded signals and SIGCHLD
+ * blocked and read from the returned signalfd, SIGPIPE and SIGXFSZ
+ * ignored, SIGCHLD at SIG_DFL, the alarm timer disarmed. -1 on error,
+ * with the start state restored. */
+int sig_takeover(struct sig_state *ss);
+
+/* Restores the start state exactly (for the child between fork and exec,
+ * or before executing the target directly). Async-signal-safe. */
+void sig_restore(const struct sig_state *ss);
+
+/* 1 if a signal read from the signalfd must be passed on to the child:
+ * sent by a process (kill, sigqueue) or a timer, not a terminal's
+ * Ctrl-C/Ctrl-\ that reached the whole process group already. */
+int sig_should_forward(const struct sig_state *ss, int signo, int code);
+
+/* Ends the wrapper the way the child ended: exit code, or death by the
+ * same signal without a core file of its own. Never returns. */
+_Noreturn void sig_end_like(int status);
+
+/* ---- spawn.c: starting the target */
+
+/* Which of the child's fds 0/1/2 are pipes to the relay, inherited from
+ * the wrapper as they are, or closed because the wrapper's are closed. */
+enum spawn_fd { SPAWN_PIPE, SPAWN_INHERIT, SPAWN_CLOSED };
+
+struct spawn {
+	pid_t pid;
+	int fd[3];	/* wrapper's end of the child's 0/1/2 pipes, or -1 */
+	int exec_errno;	/* 0 if execve succeeded */
+};
+
+/* Forks; the child gets fds 0-2 as mode[] says, the start signal state
+ * and timer, and execve(path, argv, envp). Returns once execve succeeded
+ * or failed (sp->exec_errno; the child then _exit()s 127 or 126). */
+int spawn_child(struct spawn *sp, const char *path, char *const argv[],
+		char *const envp[], const enum spawn_fd mode[3],
+		const struct sig_state *ss);
+
+/* PID 1 variant: forks the relay instead. In the parent (PID 1) the
+ * fds 0-2 are replaced by pipe ends and it returns 1: the caller then
+ * execs the target itself. In the child (the relay) it returns 0 with
+ * sp->pid = the target's pid (1). */
+int spawn_relay(struct spawn *sp, const enum spawn_fd mode[3]);
+
+/* ---- relay.c: the poll loop between the caller and the child */
+
+struct relay_stream {
+	int from, to;		/* -1 when closed */
+	size_t off, len;	/* pending bytes in buf */
+	unsigned char buf[FRAME_PAYLOAD_MAX];
+};
+
+struct relay {
+	struct relay_stream stream[3];	/* indexed by EVENT_STDIN.. */
+	struct capfile *cap;		/* NULL: relay without capturing */
+	int sigfd;
+	pid_t child;		/* 0 once reaped */
+	uint32_t pid;		/* the pid the records carry */
+	int status;		/* raw wait status, once reaped */
+	int capture_errno;	/* set when capturing stopped mid-run */
+	int stdin_is_tty;
+	int stdin_allowed;	/* 0 while a background job on a tty */
+	const struct sig_state *sig;
+};
+
+/* Relays until stdout and stderr are at EOF and the child is reaped
+ * (child 0: until stdout and stderr are at EOF). When an append fails,
+ * capturing stops, lost(errno, ctx) is called once, relaying goes on.
+ * Returns 0, or -1 on an unrecoverable poll/signalfd error. */
+int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx);
+
+#endif
