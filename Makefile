@@ -52,17 +52,22 @@ else
 endif
 WARNINGS := -Wall -Wextra -Wundef -Wshadow -Wmissing-prototypes \
 	$(if $(WERROR),-Werror)
+# Size (BusyBox's habit: say what each byte buys). No unwind tables: C
+# without exceptions never unwinds. One page-aligned segment less and no
+# RELRO/build-id: together about 12 KiB of a ~24 KiB binary.
 ALL_CFLAGS := -std=c99 -D_GNU_SOURCE $(WARNINGS) \
 	-ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-Iinclude -Ilibstdiocap $(CFLAGS) $(call unquote,$(CONFIG_EXTRA_CFLAGS))
-ALL_LDFLAGS := -static -Wl,--gc-sections $(STRIP_FLAG) $(LDFLAGS)
+ALL_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
+	-Wl,--build-id=none $(STRIP_FLAG) $(LDFLAGS)
 
 LIB_OBJS := $(patsubst %.c,%.o,$(wildcard libstdiocap/*.c))
 APPLET_OBJS := $(patsubst %.c,%.o,$(wildcard applets/*.c))
 GEN := include/generated
 STAMP := $(GEN)/toolchain
 
-.PHONY: all clean distclean help install check check-unit demo FORCE \
+.PHONY: all clean distclean help install check demo bench FORCE \
 	defconfig menuconfig oldconfig olddefconfig savedefconfig
 all: stdiocap
 
@@ -172,3 +177,7 @@ help:
 	@echo '  check            install test tools if missing, build, run every test'
 	@echo '  demo             build, install into a staging rootfs, run and show a capture'
 	@echo 'Options: V=1 full commands; CC, CFLAGS, LDFLAGS, HOSTCC overridable'
+
+# ---- figures, not tests: ratios against baselines measured in the same run
+bench: stdiocap
+	$(Q)sh scripts/bench

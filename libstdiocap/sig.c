@@ -129,7 +129,9 @@ _Noreturn void sig_end_like(int status)
 	signo = WTERMSIG(status);
 	/* coreutils timeout's recipe: the child's core is the one that
 	 * matters; ours would overwrite it. */
-	setrlimit(RLIMIT_CORE, &no_core);
+	/* prlimit, not setrlimit: musl's setrlimit drags in the code
+	 * that applies it to every thread, and we have one. */
+	prlimit(0, RLIMIT_CORE, &no_core, NULL);
 	prctl(PR_SET_DUMPABLE, 0);
 	set_disposition(signo, SIG_DFL);
 	sigemptyset(&only);
