@@ -157,9 +157,9 @@ demo:
 
 clean:
 	$(Q)rm -f stdiocap scripts/mkapplets applets/*.[od] libstdiocap/*.[od]
-	$(Q)rm -rf $(GEN) tests/out _install
+	$(Q)rm -rf include tests/out _install
 distclean: clean
-	$(Q)rm -rf include .config .config.old defconfig
+	$(Q)rm -f .config .config.old defconfig
 
 help:
 	@echo 'Configuration:'

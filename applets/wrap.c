@@ -94,7 +94,6 @@ static void relay_setup(struct relay *r, const struct spawn *sp,
 	r->sigfd = sigfd;
 	r->child = sp->pid;
 	r->pid = sp->pid;
-	r->stdin_is_tty = r->stream[EVENT_STDIN].from == 0 && isatty(0);
 	r->sig = ss;
 }
 

@@ -2,6 +2,8 @@
  * SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "stdiocap.h"
@@ -54,4 +56,15 @@ int io_move_high(int fd)
 	high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	io_close(fd);
 	return high;
+}
+
+pid_t io_foreground_group(int fd)
+{
+	int pgrp;
+
+	/* The raw system call: musl's ioctl() carries a time64 conversion
+	 * table (about 1 KiB on 32-bit ARM) that TIOCGPGRP never needs. */
+	if (syscall(SYS_ioctl, fd, TIOCGPGRP, &pgrp) < 0)
+		return -1;
+	return pgrp;
 }

@@ -45,9 +45,11 @@ static void stdin_check_foreground(struct relay *r)
 {
 	pid_t fg;
 
-	if (!r->stdin_is_tty)
+	if (r->stream[EVENT_STDIN].from < 0)
 		return;
-	fg = tcgetpgrp(0);
+	/* fails unless stdin is our controlling terminal, the only case
+	 * where reading it can stop us */
+	fg = io_foreground_group(0);
 	r->stdin_allowed = fg < 0 || fg == getpgrp();
 }
 

@@ -55,6 +55,9 @@ int io_write_all(int fd, const void *buf, size_t len);
 int io_close(int fd);
 /* Moves fd to the lowest free number >= 3, close-on-exec; returns it. */
 int io_move_high(int fd);
+/* The foreground process group of the terminal fd, which must be the
+ * caller's controlling terminal (tcgetpgrp); -1 with errno otherwise. */
+pid_t io_foreground_group(int fd);
 
 /* ---- capfile.c: the shared capture file (SPEC §3 safety, §4 writing) */
 
@@ -172,7 +175,6 @@ struct relay {
 	uint32_t pid;		/* the pid the records carry */
 	int status;		/* raw wait status, once reaped */
 	int capture_errno;	/* set when capturing stopped mid-run */
-	int stdin_is_tty;
 	int stdin_allowed;	/* 0 while a background job on a tty */
 	const struct sig_state *sig;
 };
