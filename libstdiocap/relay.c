@@ -7,7 +7,9 @@
  * deadlock. Everything read in one turn is captured with one locked
  * writev before any of it is forwarded (SPEC §3). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -43,14 +45,14 @@ static void stdin_stop(struct relay_stream *s)
  * stops it with SIGTTIN where the bare command would run on. */
 static void stdin_check_foreground(struct relay *r)
 {
-	pid_t fg;
+	int fg;
 
 	if (r->stream[EVENT_STDIN].from < 0)
 		return;
-	/* fails unless stdin is our controlling terminal, the only case
-	 * where reading it can stop us */
-	fg = io_foreground_group(0);
-	r->stdin_allowed = fg < 0 || fg == getpgrp();
+	/* TIOCGPGRP fails unless stdin is our controlling terminal, the
+	 * only case where reading it can stop us */
+	r->stdin_allowed = io_ioctl_int(0, TIOCGPGRP, &fg) < 0 ||
+			   fg == getpgrp();
 }
 
 static void reap(struct relay *r)
@@ -161,18 +163,55 @@ static void forward_input(struct relay_stream *s)
 	s->off = 0;
 }
 
-/* One read into an empty buffer; returns bytes, 0 at EOF or error. */
-static size_t fill(struct relay_stream *s)
+/* Reads chunks of exactly FRAME_PAYLOAD_MAX bytes into the buffer,
+ * one record each: one chunk for stdin, which is read only as fast as the
+ * child takes it (SPEC §3); for the child's output as many as the buffer
+ * holds while the pipe has more, so one locked writev captures them all.
+ * Returns the number of records added; sets *eof at EOF or a read error
+ * that ends the stream (EIO of a hung-up terminal). */
+static size_t fill(struct relay_stream *s, int chunks,
+		   struct capfile_record *rec, enum frame_event event, int *eof)
 {
-	ssize_t n = io_read(s->from, s->buf, sizeof s->buf);
+	size_t n = 0;
+	ssize_t got;
 
-	if (n < 0 && errno == EAGAIN)
-		return 0;
-	if (n <= 0)
-		return (size_t)-1;	/* EOF, or an error that ends it (EIO) */
-	s->len = n;
-	s->off = 0;
+	*eof = 0;
+	while (chunks-- > 0 && s->len + FRAME_PAYLOAD_MAX <= sizeof s->buf) {
+		got = io_read(s->from, s->buf + s->len, FRAME_PAYLOAD_MAX);
+		if (got < 0 && errno == EAGAIN)
+			break;
+		if (got <= 0) {
+			*eof = 1;
+			break;
+		}
+		rec[n].data = s->buf + s->len;
+		rec[n].len = got;
+		rec[n].event = event;
+		n++;
+		s->len += got;
+		if (got < FRAME_PAYLOAD_MAX)
+			break;	/* the pipe is empty for now */
+	}
 	return n;
+}
+
+/* Stdin chunks beyond the first of a round: only those the caller has
+ * ready (so no read blocks) and the child's pipe has room for, so the
+ * wrapper never holds more than one undelivered chunk (SPEC §4). */
+static int stdin_extra_chunks(const struct relay *r)
+{
+	const struct relay_stream *in = &r->stream[EVENT_STDIN];
+	int ready, queued, room, want;
+
+	if (in->from < 0 || in->to < 0 || r->in_pipe_size <= 0 ||
+	    io_ioctl_int(in->from, FIONREAD, &ready) < 0 || ready <= 0 ||
+	    io_ioctl_int(in->to, FIONREAD, &queued) < 0)
+		return 0;
+	room = (r->in_pipe_size - queued - (int)in->len) / FRAME_PAYLOAD_MAX;
+	want = (ready + FRAME_PAYLOAD_MAX - 1) / FRAME_PAYLOAD_MAX;
+	if (want > room)
+		want = room;
+	return want;
 }
 
 int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx)
@@ -180,85 +219,81 @@ int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx)
 	struct relay_stream *in = &r->stream[EVENT_STDIN];
 	struct pollfd pfd[POLL_MAX];
 	struct relay_stream *who[POLL_MAX];
-	struct capfile_record rec[3];
-	size_t i, k, n, got;
-	int sigslot, ready;
+	struct capfile_record rec[1 + 2 * RELAY_SLOTS];
+	int in_slot, to_slot, sig_slot, eof;
+	size_t i, k, n;
 
 	r->stdin_allowed = 1;
 	stdin_check_foreground(r);
+	r->in_pipe_size = in->to >= 0 ? fcntl(in->to, F_GETPIPE_SZ) : -1;
 	for (;;) {
+		if (r->stream[EVENT_STDOUT].from < 0 &&
+		    r->stream[EVENT_STDERR].from < 0 && r->child <= 0)
+			break;
 		k = 0;
-		sigslot = -1;
+		in_slot = to_slot = sig_slot = -1;
 		if (in->from >= 0 && in->len == 0 && r->stdin_allowed) {
-			pfd[k] = (struct pollfd){ .fd = in->from, .events = POLLIN };
-			who[k++] = in;
+			in_slot = k;
+			who[k] = in;
+			pfd[k++] = (struct pollfd){ .fd = in->from, .events = POLLIN };
 		}
 		/* Polled even when idle: POLLERR says the child stopped
 		 * reading, before another chunk of stdin is consumed. */
 		if (in->to >= 0) {
-			pfd[k] = (struct pollfd){ .fd = in->to,
+			to_slot = k;
+			who[k] = NULL;
+			pfd[k++] = (struct pollfd){ .fd = in->to,
 				.events = in->len ? POLLOUT : 0 };
-			who[k++] = NULL;
 		}
 		for (i = EVENT_STDOUT; i <= EVENT_STDERR; i++)
 			if (r->stream[i].from >= 0) {
-				pfd[k] = (struct pollfd){
+				who[k] = &r->stream[i];
+				pfd[k++] = (struct pollfd){
 					.fd = r->stream[i].from, .events = POLLIN };
-				who[k++] = &r->stream[i];
 			}
-		if (r->stream[EVENT_STDOUT].from < 0 &&
-		    r->stream[EVENT_STDERR].from < 0 && r->child <= 0)
-			break;
 		if (r->sigfd >= 0) {
-			sigslot = k;
+			sig_slot = k;
+			who[k] = NULL;
 			pfd[k++] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
 		}
-		ready = poll(pfd, k, -1);
-		if (ready < 0) {
+		if (poll(pfd, k, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		if (sigslot >= 0 && pfd[sigslot].revents &&
-		    read_signals(r) < 0)
+		if (sig_slot >= 0 && pfd[sig_slot].revents && read_signals(r) < 0)
 			return -1;
 
 		n = 0;
 		for (i = 0; i < k; i++) {
 			struct relay_stream *s = who[i];
 
-			if (!s || (int)i == sigslot || !pfd[i].revents)
+			if (!s || !pfd[i].revents)
 				continue;
-			if (s == in && !r->stdin_allowed)
+			if ((int)i == in_slot && !r->stdin_allowed)
 				continue;	/* moved to the background */
-			got = fill(s);
-			if (got == 0)
+			s->off = s->len = 0;
+			n += fill(s, s == in ? 1 : RELAY_SLOTS, rec + n,
+				  (enum frame_event)(s - r->stream), &eof);
+			if (s == in && !eof && in->len == FRAME_PAYLOAD_MAX)
+				n += fill(s, stdin_extra_chunks(r), rec + n,
+					  EVENT_STDIN, &eof);
+			if (!eof)
 				continue;
-			if (got == (size_t)-1) {
-				if (s == in) {
-					/* EOF: the child sees EOF too */
-					stream_close_to(s);
-					s->from = -1;
-				} else {
-					stream_close_from(s);
-				}
-				continue;
-			}
-			rec[n].data = s->buf;
-			rec[n].len = got;
-			rec[n].event = (enum frame_event)(s - r->stream);
-			n++;
+			if (s == in)
+				s->from = -1;	/* the caller's fd 0 stays open */
+			else
+				stream_close_from(s);
 		}
 		capture(r, rec, n, lost, ctx);
 
-		for (i = 0; i < k; i++)
-			if (!who[i] && (int)i != sigslot && pfd[i].revents &&
-			    in->to >= 0) {
-				if (pfd[i].revents & (POLLERR | POLLHUP))
-					stdin_stop(in);
-			}
+		if (to_slot >= 0 && (pfd[to_slot].revents & (POLLERR | POLLHUP)))
+			stdin_stop(in);
 		if (in->len && in->to >= 0)
 			forward_input(in);
+		/* EOF of our stdin reaches the child once all is forwarded */
+		if (in->from < 0 && in->len == 0 && in->to >= 0)
+			stream_close_to(in);
 		for (i = EVENT_STDOUT; i <= EVENT_STDERR; i++)
 			if (r->stream[i].len)
 				forward_output(&r->stream[i]);

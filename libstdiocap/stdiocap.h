@@ -55,9 +55,9 @@ int io_write_all(int fd, const void *buf, size_t len);
 int io_close(int fd);
 /* Moves fd to the lowest free number >= 3, close-on-exec; returns it. */
 int io_move_high(int fd);
-/* The foreground process group of the terminal fd, which must be the
- * caller's controlling terminal (tcgetpgrp); -1 with errno otherwise. */
-pid_t io_foreground_group(int fd);
+/* ioctl(fd, request, value) for requests that read one int (FIONREAD,
+ * TIOCGPGRP); 0, or -1 with errno. */
+int io_ioctl_int(int fd, unsigned long request, int *value);
 
 /* ---- capfile.c: the shared capture file (SPEC §3 safety, §4 writing) */
 
@@ -161,14 +161,18 @@ int spawn_relay(struct spawn *sp, const enum spawn_fd mode[3]);
 
 /* ---- relay.c: the poll loop between the caller and the child */
 
+/* Output is read up to RELAY_SLOTS chunks per poll round, so that one
+ * locked writev captures several records. */
+enum { RELAY_SLOTS = 6 };
+
 struct relay_stream {
 	int from, to;		/* -1 when closed */
 	size_t off, len;	/* pending bytes in buf */
-	unsigned char buf[FRAME_PAYLOAD_MAX];
+	unsigned char buf[RELAY_SLOTS * FRAME_PAYLOAD_MAX];
 };
 
 struct relay {
-	struct relay_stream stream[3];	/* indexed by EVENT_STDIN.. */
+	struct relay_stream stream[3];	/* indexed by EVENT_STDIN... */
 	struct capfile *cap;		/* NULL: relay without capturing */
 	int sigfd;
 	pid_t child;		/* 0 once reaped */
@@ -176,6 +180,7 @@ struct relay {
 	int status;		/* raw wait status, once reaped */
 	int capture_errno;	/* set when capturing stopped mid-run */
 	int stdin_allowed;	/* 0 while a background job on a tty */
+	int in_pipe_size;	/* capacity of the child's stdin pipe */
 	const struct sig_state *sig;
 };
 
