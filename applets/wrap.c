@@ -61,9 +61,15 @@ static int exec_direct(const char *target, char **argv, char **envp)
 	return exec_rc(errno);
 }
 
-static void capture_lost(int err, void *path)
+static void capture_lost(int err, void *capfile)
 {
-	msg_sys(err, "capture stopped: ", path);
+	const struct capfile *cf = capfile;
+
+	if (cf->over_cap)
+		msg("capture stopped: ", cf->path,
+		    ": size cap CONFIG_PCAP_MAX_BYTES reached");
+	else
+		msg_sys(err, "capture stopped: ", cf->path);
 }
 
 /* What each of the child's fds 0-2 becomes: a closed fd of ours stays
@@ -100,8 +106,7 @@ static void relay_setup(struct relay *r, const struct spawn *sp,
 /* SPEC §3 "As PID 1": init must stay PID 1, so the relay moves into a
  * child and the target is executed here. There is no exit record. */
 static int wrap_pid1(const struct applet *a, char **argv, char **envp,
-		     struct capfile *cf, const char *path,
-		     const enum spawn_fd mode[3])
+		     struct capfile *cf, const enum spawn_fd mode[3])
 {
 	static const int ignore[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
 				      SIGUSR1, SIGUSR2, SIGPIPE, SIGXFSZ };
@@ -112,7 +117,7 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 	r = spawn_relay(&sp, mode);
 	if (r < 0) {
 		if (ENABLE_FAIL_OPEN_NOTICE)
-			msg_sys(errno, "not capturing: ", path);
+			msg_sys(errno, "not capturing: ", cf->path);
 		capfile_close(cf);
 		return exec_direct(a->target, argv, envp);
 	}
@@ -125,12 +130,12 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 	for (i = 0; i < sizeof ignore / sizeof *ignore; i++)
 		signal(ignore[i], SIG_IGN);
 	if (capfile_append_execve(cf, sp.pid, argv, envp) < 0) {
-		capture_lost(errno, (void *)path);
+		capture_lost(errno, cf);
 		capfile_close(cf);
 	}
 	relay_setup(&relay, &sp, cf, -1, NULL);
 	relay.child = 0;	/* our parent: not ours to reap */
-	relay_run(&relay, capture_lost, (void *)path);
+	relay_run(&relay, capture_lost, cf);
 	_exit(0);
 }
 
@@ -170,7 +175,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 		return exec_direct(a->target, argv, envp);
 	}
 	if (getpid() == 1)
-		return wrap_pid1(a, argv, envp, &cf, path, mode);
+		return wrap_pid1(a, argv, envp, &cf, mode);
 
 	sigfd = sig_takeover(&ss);
 	if (sigfd < 0 || spawn_child(&sp, a->target, argv, envp, mode, &ss) < 0) {
@@ -183,7 +188,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	}
 	/* SPEC §4: the execve records come first, before any I/O. */
 	if (capfile_append_execve(&cf, sp.pid, argv, envp) < 0) {
-		capture_lost(errno, (void *)path);
+		capture_lost(errno, &cf);
 		capfile_close(&cf);
 	}
 	if (sp.exec_errno) {
@@ -192,7 +197,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 			;
 	} else {
 		relay_setup(&relay, &sp, &cf, sigfd, &ss);
-		if (relay_run(&relay, capture_lost, (void *)path) < 0) {
+		if (relay_run(&relay, capture_lost, &cf) < 0) {
 			/* poll itself failed: nothing left but to wait */
 			msg_sys(errno, "relay");
 			while (waitpid(sp.pid, &relay.status, 0) < 0 &&
@@ -202,6 +207,6 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 		status = relay.status;
 	}
 	if (cf.fd >= 0 && capfile_append_exit(&cf, sp.pid, status) < 0)
-		capture_lost(errno, (void *)path);
+		capture_lost(errno, &cf);
 	sig_end_like(status);
 }

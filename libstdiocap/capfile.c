@@ -148,7 +148,9 @@ int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 
 	*why = CAPFILE_SYSCALL;
 	cf->fd = -1;
+	cf->path = path;
 	cf->max_bytes = max_bytes;
+	cf->over_cap = 0;
 	fd = open_file(path, sticky, why);
 	if (fd < 0)
 		return -1;
@@ -180,7 +182,7 @@ int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 
 /* Writes iov under the lock the caller holds; a torn tail is cut off so
  * the file ends on a record boundary again. */
-static int write_locked(const struct capfile *cf, struct iovec *iov, int n,
+static int write_locked(struct capfile *cf, struct iovec *iov, int n,
 			size_t total)
 {
 	struct stat st;
@@ -190,6 +192,7 @@ static int write_locked(const struct capfile *cf, struct iovec *iov, int n,
 		if (fstat(cf->fd, &st) < 0)
 			return -1;
 		if (st.st_size + (off_t)total > cf->max_bytes) {
+			cf->over_cap = 1;
 			errno = EFBIG;
 			return -1;
 		}

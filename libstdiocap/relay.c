@@ -1,11 +1,12 @@
 /* relay.c - the poll loop between the caller's fds 0-2 and the child's pipes.
  * SPDX-License-Identifier: MIT
  *
- * s6-ioconnect's shape: one 8192-byte buffer per stream, a stream is read
- * only while its buffer is empty, and the poll set is rebuilt from that
- * state every turn, so a slow reader paces its writer and nothing can
- * deadlock. Everything read in one turn is captured with one locked
- * writev before any of it is forwarded (SPEC §3). */
+ * s6-ioconnect's shape: a stream is read only while its buffer is empty,
+ * and the poll set is rebuilt from that state every turn, so a slow
+ * reader paces its writer and nothing can deadlock. Reads are exactly
+ * 8192 bytes, one record each; everything read in one turn is captured
+ * with one locked writev before any of it is forwarded (SPEC §3), which
+ * is what keeps the relay from being bound by system calls. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

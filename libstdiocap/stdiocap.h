@@ -73,7 +73,9 @@ enum capfile_refusal {
 
 struct capfile {
 	int fd;			/* -1 once capturing stopped */
+	const char *path;	/* for messages */
 	off_t max_bytes;	/* 0: no cap */
+	int over_cap;		/* 1 once an append was refused by the cap */
 };
 
 /* Opens (creating 0600) and validates or initialises path under the
@@ -91,7 +93,7 @@ struct capfile_record {
 
 /* Appends n records for pid with one writev under one flock(LOCK_EX).
  * A torn tail is cut off again. -1 with errno (ENOSPC, EFBIG...) on
- * failure; EFBIG also when the size cap would be passed. */
+ * failure; EFBIG and over_cap set when the size cap would be passed. */
 int capfile_append(struct capfile *cf, uint32_t pid,
 		   struct capfile_record *rec, size_t n);
 
