@@ -13,6 +13,10 @@ static const char usage[] =
 	"Usage: stdiocap NAME [ARGS...]\n"
 	"   or: NAME [ARGS...]      (through a link named like the applet)\n"
 	"   or: stdiocap --list | --help\n"
+	"   or: stdiocap --ps [--pid N] [--name NAME] [FILE|-]\n"
+	"   or: stdiocap --transcript [--env|--env-diff] [--pid N] [--name NAME]\n"
+	"                [--stream in|out|err]... [--follow] [FILE|-]\n"
+	"   or: stdiocap --extract [--instance K] PID in|out|err [FILE|-]\n"
 	"\n"
 	"Runs applet NAME's fixed target with ARGS, relaying stdin, stdout and\n"
 	"stderr through pipes and recording argv, environment, every chunk of\n"
@@ -20,7 +24,9 @@ static const char usage[] =
 	CONFIG_DEFAULT_PCAP " when that is unset or empty.\n"
 	"\n"
 	"  --list   print one line NAME TARGET per applet\n"
-	"  --help   print this text\n";
+	"  --help   print this text\n"
+	"  --ps, --transcript, --extract   read a capture (default: the one\n"
+	"           above): processes, what happened, one stream's raw bytes\n";
 
 static int applet_cmp(const void *key, const void *elem)
 {
@@ -74,6 +80,8 @@ static int multiplexer(int argc, char **argv, char **envp)
 		return say(1, usage) < 0 ? 1 : 0;
 	if (!strcmp(argv[1], "--list"))
 		return list();
+	if (read_is_command(argv[1]))
+		return read_main(argc - 1, argv + 1);
 	if (argv[1][0] == '-') {
 		msg(argv[1], ": unknown option (try --help)");
 		return RC_USAGE;
@@ -91,8 +99,9 @@ int main(int argc, char **argv, char **envp)
 	const struct applet *a;
 	const char *name;
 
-	/* execve with an empty argv is legal; there is no name to run */
-	if (argc < 1 || !argv[0]) {
+	/* execve with an empty argv is legal (Linux 5.18+ passes one empty
+	 * string instead); there is no name to run */
+	if (argc < 1 || !argv[0] || !argv[0][0]) {
 		msg("no argv[0]: cannot tell which applet to run");
 		return RC_NOTFOUND;
 	}

@@ -280,12 +280,17 @@ int capfile_append_execve(struct capfile *cf, uint32_t pid,
 	struct capfile_record rec;
 	struct timespec ts;
 	struct iovec iov[2];
-	int part = 0;
+	struct stat before;
+	int part = 0, e;
 	size_t arg = 0, pos = 0;
 
-	/* One lock for the whole blob keeps its records consecutive. */
+	/* One lock for the whole blob keeps its records consecutive; a blob
+	 * that does not fit whole is cut off whole, or a reader would meet
+	 * a process whose argv never ends. */
 	if (lock(cf->fd, LOCK_EX) < 0)
 		return -1;
+	if (fstat(cf->fd, &before) < 0)
+		return unlock_fail(cf->fd);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	while (part < 2) {
 		rec.len = blob_next(buf, list, &part, &arg, &pos);
@@ -295,8 +300,14 @@ int capfile_append_execve(struct capfile *cf, uint32_t pid,
 		iov[0].iov_len = FRAME_RECORD_LEN;
 		iov[1].iov_base = buf;
 		iov[1].iov_len = rec.len;
-		if (write_locked(cf, iov, 2, FRAME_RECORD_LEN + rec.len) < 0)
+		if (write_locked(cf, iov, 2, FRAME_RECORD_LEN + rec.len) < 0) {
+			e = errno;
+			if (ftruncate(cf->fd, before.st_size) < 0) {
+				/* the error reported is the write's */
+			}
+			errno = e;
 			return unlock_fail(cf->fd);
+		}
 	}
 	return lock(cf->fd, LOCK_UN);
 }

@@ -151,6 +151,9 @@ int main(int argc, char **argv)
 			die("CONFIG_APPLETS", text, "empty target");
 		if (strchr(e[i].name, '/'))
 			die("CONFIG_APPLETS", text, "NAME contains '/'");
+		if (!strcmp(e[i].name, ".") || !strcmp(e[i].name, ".."))
+			die("CONFIG_APPLETS", text,
+			    "NAME is a directory entry, not a file name");
 		if (e[i].name[0] == '-')
 			die("CONFIG_APPLETS", text,
 			    "NAME starts with '-' (reserved for options and login shells)");

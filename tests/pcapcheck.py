@@ -62,24 +62,27 @@ def _ip_checksum_ok(header):
 
 
 def _parse_blob(blob):
-    """Split an execve blob into (argv, env); raise ValueError if malformed."""
-    blob, pos, lists = bytes(blob), 0, []
-    for part in ("argv", "env"):
-        items = []
-        while True:
-            end = blob.find(b"\0", pos)
-            if end < 0:
-                raise ValueError("execve blob (%d bytes) ends before the %s terminator"
-                                 % (len(blob), part))
-            item, pos = blob[pos:end], end + 1
-            if not item:
-                break
-            items.append(item)
-        lists.append(items)
-    if pos != len(blob):
-        raise ValueError("execve blob has %d byte(s) after the env terminator"
-                         % (len(blob) - pos))
-    return lists[0], lists[1]
+    """Split an execve blob into (argv, env); raise ValueError if malformed.
+
+    The format ends each list with an empty string, so an empty argv
+    element is ambiguous (SPEC §4). The split taken is the first empty
+    string after which every string looks like an environment entry
+    (contains '='), else the first empty string; for the usual blob both
+    are the same."""
+    blob = bytes(blob)
+    if len(blob) < 2 or not blob.endswith(b"\0\0"):
+        raise ValueError("execve blob (%d bytes) does not end with the env terminator"
+                         % len(blob))
+    items = blob[:-2].split(b"\0") if len(blob) > 2 else []
+    if blob == b"\0\0":
+        return [], []
+    for k, item in enumerate(items):
+        if not item and all(b"=" in e for e in items[k + 1:]):
+            return items[:k], items[k + 1:]
+    if b"" in items:
+        k = items.index(b"")
+        return items[:k], items[k + 1:]
+    raise ValueError("execve blob has no argv terminator")
 
 
 def _finish_blob(proc):

@@ -8,9 +8,9 @@ set -u
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 STDIOCAP=${STDIOCAP:-$SRCDIR/stdiocap}
 export SRCDIR STDIOCAP
-LOGDIR=$SRCDIR/tests/out
-rm -rf "$LOGDIR"
-mkdir -p "$LOGDIR"
+# one log directory per run: two runs at once must not mix their counts
+mkdir -p "$SRCDIR/tests/out"
+LOGDIR=$(mktemp -d "$SRCDIR/tests/out/run.XXXXXX")
 
 [ -x "$STDIOCAP" ] || { echo "run.sh: $STDIOCAP: not built (run make)" >&2; exit 1; }
 
