@@ -15,7 +15,7 @@
 
 #include "stdiocap.h"
 
-enum { BATCH_MAX = 1 + 2 * RELAY_SLOTS };	/* one poll round's records */
+enum { BATCH_MAX = 3 * RELAY_SLOTS };	/* one poll round: every buffer full */
 
 static int lock(int fd, int op)
 {

@@ -220,7 +220,7 @@ int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx)
 	struct relay_stream *in = &r->stream[EVENT_STDIN];
 	struct pollfd pfd[POLL_MAX];
 	struct relay_stream *who[POLL_MAX];
-	struct capfile_record rec[1 + 2 * RELAY_SLOTS];
+	struct capfile_record rec[3 * RELAY_SLOTS];	/* a full round */
 	int in_slot, to_slot, sig_slot, eof;
 	size_t i, k, n;
 

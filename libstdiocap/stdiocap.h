@@ -192,4 +192,61 @@ struct relay {
  * Returns 0, or -1 on an unrecoverable poll/signalfd error. */
 int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx);
 
+/* ---- capread.c: reading a capture back, record by record (the readers) */
+
+/* Why capread_next stopped; cr->val, cr->have say more where noted. */
+enum capread_error {
+	CAPREAD_OK = 0,
+	CAPREAD_SYSCALL,	/* read(2) failed: errno says it */
+	CAPREAD_EMPTY,		/* not one byte of input */
+	CAPREAD_SHORT,		/* input ends inside the global header or a
+				 * record: have of val bytes. More input may
+				 * still come (a wrapper is appending): calling
+				 * capread_next again reads on from there. */
+	CAPREAD_PCAPNG,		/* a pcapng file */
+	CAPREAD_NOT_PCAP,	/* no pcap magic at all */
+	CAPREAD_SWAPPED,	/* a big-endian pcap */
+	CAPREAD_NANOSEC,	/* a nanosecond pcap */
+	CAPREAD_VERSION,	/* pcap version other than 2.4 */
+	CAPREAD_LINKTYPE,	/* val: the link type, not 1 (Ethernet) */
+	CAPREAD_LENGTH,		/* val: incl_len outside 42..42+8192 */
+	CAPREAD_SNAPPED,	/* val: orig_len, not equal to incl_len */
+	CAPREAD_USEC,		/* val: ts_usec >= 1000000 */
+	CAPREAD_FRAME,		/* not a stdiocap Ethernet/IPv4/UDP frame */
+	CAPREAD_EVENT,		/* val: the UDP destination port, over 4 */
+	CAPREAD_EXIT,		/* val: exit payload length, not 4 */
+};
+
+/* One record; data points into the reader's buffer until the next call. */
+struct capread_record {
+	uint32_t sec, usec;
+	uint32_t pid;		/* the full pid, from the IPv4 source */
+	enum frame_event event;
+	const unsigned char *data;
+	size_t len;
+};
+
+/* No allocation: the largest record (58 + 8192 bytes) fits buf twice
+ * over. off..len is what was read and not consumed yet. */
+struct capread {
+	int fd;
+	int started;		/* the global header was read and accepted */
+	enum capread_error err;	/* why the last capread_next returned -1 */
+	uint32_t val, have;
+	unsigned long number;	/* records returned so far */
+	unsigned long long offset;	/* file offset of the next record */
+	size_t off, len;
+	unsigned char buf[16384];
+};
+
+/* Starts reading a capture from fd (any position: a pipe is fine). */
+void capread_init(struct capread *cr, int fd);
+
+/* Reads the global header (first call) and the next record, checked
+ * against SPEC §4. Returns 1 with *rec filled, 0 at a clean end of input
+ * (on a record boundary), -1 with cr->err set: the record that failed is
+ * number cr->number + 1 at offset cr->offset. Reads at most sizeof
+ * cr->buf bytes ahead and never allocates, whatever the input. */
+int capread_next(struct capread *cr, struct capread_record *rec);
+
 #endif

@@ -51,8 +51,7 @@ testing() {
 }
 
 # wrap_setup [DIR]: a bin directory of applet links to $STDIOCAP
-# (default $OUT/bin), put first on PATH; STDIO_PCAP set to $OUT/cap.pcap
-# and emptied.
+# (default $OUT/bin) in $BIN; STDIO_PCAP set to $OUT/cap.pcap and emptied.
 wrap_setup() {
 	BIN=${1:-$OUT/bin}
 	mkdir -p "$BIN"
@@ -98,7 +97,7 @@ tshark_stream() {
 	_pid=$2
 	_ip="10.$((_pid >> 16 & 255)).$((_pid >> 8 & 255)).$((_pid & 255))"
 	tshark -n -r "$1" -d udp.port==1-65535,data \
-		-Y "ip.src==$_ip && udp.dstport==$3" -T fields -e data.data |
+		-Y "ip.src==$_ip && udp.dstport==$3" -T fields -e data.data 2>/dev/null |
 		python3 -c 'import sys
 hexdigits = sys.stdin.read().replace(":", "").split()
 sys.stdout.buffer.write(bytes.fromhex("".join(hexdigits)))' >"$4"
