@@ -39,6 +39,12 @@ INSTALL_DIR := $(call unquote,$(CONFIG_INSTALL_DIR))
 INSTALL_DIR := $(if $(INSTALL_DIR),$(INSTALL_DIR),bin)
 
 # ---- toolchain: musl, static; CC and CFLAGS may be overridden
+# SANITIZE=address or SANITIZE=undefined (scripts/check-sanitize): the
+# host gcc and glibc, linked dynamically (static ASan does not link).
+ifneq ($(SANITIZE),)
+  CC := gcc
+  CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE)
+endif
 ifeq ($(origin CC),default)
   CC := $(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc,musl-gcc)
 endif
@@ -64,12 +70,16 @@ ALL_CFLAGS := -std=c99 -D_GNU_SOURCE $(WARNINGS) \
 ALL_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
 	-Wl,--build-id=none $(STRIP_FLAG) $(LDFLAGS)
 
+ifneq ($(SANITIZE),)
+  ALL_LDFLAGS := -no-pie -fsanitize=$(SANITIZE) $(LDFLAGS)
+endif
+
 LIB_OBJS := $(patsubst %.c,%.o,$(wildcard libstdiocap/*.c))
 APPLET_OBJS := $(patsubst %.c,%.o,$(wildcard applets/*.c))
 GEN := include/generated
 STAMP := $(GEN)/toolchain
 
-.PHONY: all clean distclean help install check demo bench FORCE \
+.PHONY: all clean distclean help install check check-sanitize demo bench FORCE \
 	defconfig menuconfig oldconfig olddefconfig savedefconfig
 all: stdiocap
 
@@ -152,6 +162,10 @@ check:
 	$(Q)sh scripts/install-deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 stdiocap
 	$(Q)sh tests/run.sh
+check-sanitize:
+	$(Q)sh scripts/install-deps
+	$(Q)sh scripts/check-sanitize
+
 demo:
 	$(Q)sh scripts/install-deps
 	$(Q)$(MAKE) --no-print-directory stdiocap
@@ -177,6 +191,7 @@ help:
 	@echo '  clean, distclean remove build outputs (and .config)'
 	@echo 'Testing:'
 	@echo '  check            install test tools if missing, build, run every test'
+	@echo '  check-sanitize   the e2e and stress tests on ASan and UBSan builds (gcc, glibc), valgrind on one relay'
 	@echo '  demo             build, install into a staging rootfs, run and show a capture'
 	@echo 'Options: V=1 full commands; CC, CFLAGS, LDFLAGS, HOSTCC overridable'
 

@@ -58,6 +58,29 @@ static int in_sticky_dir(const char *path)
 	       (st.st_mode & S_IWOTH);
 }
 
+/* 1 if a directory on the way to path is a symlink that sits in a sticky
+ * world-writable directory (/tmp/link/x.pcap): its owner chose where the
+ * file goes, and the kernel's protected_symlinks never checks it. */
+static int sticky_dir_symlink(const char *path)
+{
+	char part[PATH_MAX];
+	size_t i, n = strlen(path);
+	struct stat st;
+
+	if (n >= sizeof part)
+		return 1;	/* cannot tell: assume the worst */
+	for (i = 1; i < n; i++) {
+		if (path[i] != '/' || path[i - 1] == '/')
+			continue;
+		memcpy(part, path, i);
+		part[i] = 0;
+		if (in_sticky_dir(part) && lstat(part, &st) == 0 &&
+		    S_ISLNK(st.st_mode))
+			return 1;
+	}
+	return 0;
+}
+
 static int open_file(const char *path, int sticky, enum capfile_refusal *why)
 {
 	int flags = O_RDWR | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
@@ -151,6 +174,10 @@ int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 	cf->path = path;
 	cf->max_bytes = max_bytes;
 	cf->over_cap = 0;
+	if (sticky_dir_symlink(path)) {
+		*why = CAPFILE_STICKY_SYMLINK;
+		return -1;
+	}
 	fd = open_file(path, sticky, why);
 	if (fd < 0)
 		return -1;
@@ -180,6 +207,30 @@ int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 	return 0;
 }
 
+/* A short write sets no errno: writing the next byte once tells why
+ * (ENOSPC, EFBIG, EDQUOT). Then all that the torn record put in the file
+ * is cut off again, so the file ends on a record boundary. */
+static void cut_torn(const struct capfile *cf, const struct iovec *iov,
+		     size_t written)
+{
+	size_t off = written;
+	struct stat st;
+	ssize_t more;
+	int i = 0, e = ENOSPC;
+
+	while (off >= iov[i].iov_len)
+		off -= iov[i++].iov_len;
+	more = write(cf->fd, (const char *)iov[i].iov_base + off, 1);
+	if (more < 0)
+		e = errno;
+	else
+		written += more;
+	if (fstat(cf->fd, &st) == 0 && ftruncate(cf->fd, st.st_size - written)) {
+		/* the error reported is the write's */
+	}
+	errno = e;
+}
+
 /* Writes iov under the lock the caller holds; a torn tail is cut off so
  * the file ends on a record boundary again. */
 static int write_locked(struct capfile *cf, struct iovec *iov, int n,
@@ -202,17 +253,8 @@ static int write_locked(struct capfile *cf, struct iovec *iov, int n,
 	while (w < 0 && errno == EINTR);
 	if (w >= 0 && (size_t)w == total)
 		return 0;
-	if (w > 0) {
-		int e = errno;
-
-		/* A short write without errno is a full disk or a limit. */
-		if (w < (ssize_t)total)
-			e = ENOSPC;
-		if (fstat(cf->fd, &st) == 0 && ftruncate(cf->fd, st.st_size - w)) {
-			/* the error reported is the write's */
-		}
-		errno = e;
-	}
+	if (w > 0)
+		cut_torn(cf, iov, w);
 	return -1;
 }
 
