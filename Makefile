@@ -79,8 +79,8 @@ APPLET_OBJS := $(patsubst %.c,%.o,$(wildcard applets/*.c))
 GEN := include/generated
 STAMP := $(GEN)/toolchain
 
-.PHONY: all clean distclean help install check check-sanitize demo bench FORCE \
-	defconfig menuconfig oldconfig olddefconfig savedefconfig
+.PHONY: all clean distclean help install check check-qemu check-sanitize \
+	demo bench FORCE defconfig menuconfig oldconfig olddefconfig savedefconfig
 all: stdiocap
 
 # ---- Kconfig front ends (Debian kconfig-frontends, never vendored)
@@ -152,10 +152,20 @@ stdiocap: $(APPLET_OBJS) $(LIB_OBJS)
 
 -include $(LIB_OBJS:.o=.d) $(APPLET_OBJS:.o=.d)
 
-# ---- install: never runs the built binary (it may be cross-compiled)
-install: stdiocap $(GEN)/applets.list
+# ---- install: never runs the built binary (it may be cross-compiled), and
+# never rebuilds an existing one: `make CROSS_COMPILE=arm-...` then `make
+# install` must install the ARM binary, not a fresh host build.
+install: $(GEN)/applets.list
+	$(Q)[ -e stdiocap ] || $(MAKE) --no-print-directory stdiocap
+	$(Q)if [ $(GEN)/applets.list -nt stdiocap ]; then \
+		echo "install: ./stdiocap is older than the applet table: run make first" >&2; \
+		exit 1; fi
 	$(Q)sh applets/install.sh "$(CONFIG_PREFIX)" "$(INSTALL_DIR)" \
 		$(GEN)/applets.list stdiocap
+
+check-qemu: stdiocap
+	$(Q)sh scripts/install-deps
+	$(Q)sh tests/run.sh tests/cross.test tests/rootfs.test tests/boot.test
 
 # ---- tests and demo: both set up a fresh Debian machine themselves
 check:
@@ -191,6 +201,7 @@ help:
 	@echo '  clean, distclean remove build outputs (and .config)'
 	@echo 'Testing:'
 	@echo '  check            install test tools if missing, build, run every test'
+	@echo '  check-qemu       cross builds under qemu-user, a chroot rootfs, initramfs boots'
 	@echo '  check-sanitize   the e2e and stress tests on ASan and UBSan builds (gcc, glibc), valgrind on one relay'
 	@echo '  demo             build, install into a staging rootfs, run and show a capture'
 	@echo 'Options: V=1 full commands; CC, CFLAGS, LDFLAGS, HOSTCC overridable'

@@ -116,6 +116,7 @@ build_variant() {
 		--exclude=scripts/mkapplets \
 		Config.in Makefile applets libstdiocap scripts configs) |
 		(cd "$_dir" && tar xf -) || return 1
+	# shellcheck disable=SC2034 # read by the test files that source this
 	VARIANT=$_dir/stdiocap
 	(
 		cd "$_dir" || exit 1
