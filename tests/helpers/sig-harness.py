@@ -12,14 +12,17 @@ with what a correct wrapper gives; a deadline ends every wait (a hang is a
       forks, sets the given signals to SIG_IGN (the others to SIG_DFL), an
       ITIMER_REAL alarm, an unlimited RLIMIT_CORE, then execs ARGV; prints
       the raw wait status ("exit N", "signal S", "signal S core") and with
-      --elapsed the run time in whole seconds ("elapsed N").
+      --elapsed the run time in whole seconds, rounded down ("elapsed N").
 
   pty SCENARIO DIR -- ARGV...
       runs ARGV in a fresh session whose controlling terminal is a new
       pseudo-terminal, as a job in its own process group (SCENARIO below);
       the session leader plays the interactive shell.
-      intr  foreground job; waits for DIR/ready, types ^C, waits for the
-            target (sig-counter.py) to log it, then kill -TERM the wrapper
+      intr  foreground job; waits for DIR/ready, stops the wrapper (see
+            scenario_key), types ^C, waits for the target (sig-counter.py)
+            to log it, continues the wrapper, waits for the target to log
+            the SIGCONT, then kill -TERM the wrapper; DIR/out and DIR/err
+            are the wrapper's stdout and stderr
       stop  foreground job fed a known stream on a pipe; ^Z half-way, checks
             wrapper and child are stopped, sends the rest, SIGCONT to the
             group; DIR/stream is the stream, DIR/out what came out
@@ -27,10 +30,15 @@ with what a correct wrapper gives; a deadline ends every wait (a hang is a
             target writes, types a line once it wrote its first line, then
             writes a line to the fifo DIR/go; the typed line must stay
             unread on the terminal
-      fg    background job with the terminal as stdin; a line is typed, then
-            the job is made the foreground group and sent SIGCONT, and what
-            it prints is shown; ^D ends it
+      fg    background job with the terminal as stdin; once the target
+            printed its first line a line is typed, then the job is made
+            the foreground group and sent SIGCONT, and what it prints is
+            shown; ^D ends it
       tty   foreground job; shows what appears on the terminal
+      quit, winch  like intr, with ^\\ or a window size change
+      hangup  the wrapper is the session leader (a login shell); closes
+            the terminal's master side, waits for the target to log a
+            SIGHUP from its parent, then kill -TERM the wrapper
 """
 
 import fcntl
@@ -41,6 +49,7 @@ import struct
 import sys
 import termios
 import time
+import traceback
 
 DEADLINE = 20.0
 
@@ -134,7 +143,7 @@ def mode_status(args):
     _, st = os.waitpid(pid, 0)
     out(status_text(st))
     if elapsed:
-        out("elapsed %d" % round(time.monotonic() - start))
+        out("elapsed %d" % int(time.monotonic() - start))
 
 
 # ---- pseudo-terminal scenarios: everything below runs in the session leader
@@ -245,16 +254,35 @@ def logged(statedir, line):
         return False
 
 
-def scenario_intr(argv, d, master, tty):
-    job = Job(argv, [tty, os.open(d + "/out", os.O_WRONLY | os.O_CREAT, 0o644),
-                     os.open(d + "/err", os.O_WRONLY | os.O_CREAT, 0o644)], tty, True)
-    if not poll_until(lambda: os.path.exists(d + "/ready")):
-        out("timeout waiting for the target to start")
-    os.write(master, b"\x03")
-    if not poll_until(lambda: logged(d, "got INT kernel")):
-        out("the target got no SIGINT from the terminal")
-    os.kill(job.pid, signal.SIGTERM)
-    job.wait()
+def scenario_key(key, name):
+    """A foreground job; the terminal sends SIGNAME (key typed, or a resize).
+
+    The wrapper is held stopped meanwhile, so the child has taken the
+    terminal's signal before the wrapper could forward a copy: otherwise
+    a wrong copy could merge with the pending original and go unseen.
+    The SIGCONT that resumes it is forwarded ("CONT parent")."""
+
+    def scenario(argv, d, master, tty):
+        job = Job(argv, [tty, os.open(d + "/out", os.O_WRONLY | os.O_CREAT, 0o644),
+                         os.open(d + "/err", os.O_WRONLY | os.O_CREAT, 0o644)], tty, True)
+        if not poll_until(lambda: os.path.exists(d + "/ready")):
+            out("timeout waiting for the target to start")
+        os.kill(job.pid, signal.SIGSTOP)
+        st = wait_deadline(job.pid, os.WUNTRACED)
+        if st is None or not os.WIFSTOPPED(st):
+            out("the wrapper did not stop on SIGSTOP")
+        if key is None:
+            fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
+        else:
+            os.write(master, key)
+        if not poll_until(lambda: logged(d, "got %s kernel" % name)):
+            out("the target got no SIG%s from the terminal" % name)
+        os.kill(job.pid, signal.SIGCONT)
+        if not poll_until(lambda: logged(d, "got CONT parent")):
+            out("the target got no SIGCONT from the wrapper")
+        os.kill(job.pid, signal.SIGTERM)
+        job.wait()
+    return scenario
 
 
 def scenario_stop(argv, d, master, tty):
@@ -284,15 +312,34 @@ def scenario_stop(argv, d, master, tty):
     out("after ^Z: %d child(ren), %s" % (len(kids), "stopped" if ok else
                                            "states " + ",".join(proc_state(k) for k in kids)))
     os.write(in_w, stream[half:])               # written while they are stopped
-    os.close(in_w)
     os.killpg(job.pid, signal.SIGCONT)          # what `fg` does
     st = wait_deadline(job.pid, os.WCONTINUED)
     out("after SIGCONT: wrapper %s" % (status_text(st) if st is not None else "not continued"))
+    while len(got) < len(stream):
+        if not select.select([out_r], [], [], DEADLINE)[0]:
+            out("timeout reading the second half")
+            break
+        chunk = os.read(out_r, 65536)
+        if not chunk:
+            break
+        got += chunk
+    os.close(in_w)                              # cat ends at EOF
     got += read_eof(out_r, DEADLINE)
     with open(d + "/out", "wb") as f:
         f.write(got)
     out("output: %d bytes, %s" % (len(got), "the stream" if got == stream else "DIFFERENT"))
     job.wait()
+
+
+fifo_fd = []
+
+
+def open_writer(fifo):
+    try:
+        fifo_fd.append(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        return True
+    except OSError:                     # ENXIO: no reader yet
+        return False
 
 
 def scenario_bg(argv, d, master, tty):
@@ -305,8 +352,12 @@ def scenario_bg(argv, d, master, tty):
     got = read_until(out_r, b"\n")
     os.write(master, b"typed\n")
     drain.until(b"typed")                       # the echo: the line is in
-    with open(fifo, "w") as f:                  # now let the target go on
-        f.write("go\n")
+    # now let the target go on (it cannot open the fifo if it was stopped)
+    if poll_until(lambda: open_writer(fifo)):
+        os.write(fifo_fd[0], b"go\n")
+        os.close(fifo_fd[0])
+    else:
+        out("the target never opened " + fifo)
     job.wait()
     got += read_eof(out_r, 5)
     for line in got.decode(errors="replace").splitlines():
@@ -320,15 +371,12 @@ def scenario_fg(argv, d, master, tty):
     drain = Drain(master)
     job = Job(argv, [tty, out_w, out_w], tty, False)
     os.close(out_w)
+    # the first line relayed: the wrapper has looked at the terminal
+    got = read_until(out_r, b"\n")
+    out("in the background: %r" % got)
     os.write(master, b"line\n")
     drain.until(b"line")
-    # the kernel's verdict on a background read is SIGTTIN; give a wrongly
-    # reading wrapper the chance to meet it before going on
-    stopped = wait_deadline(job.pid, os.WUNTRACED, 0.5)
-    if stopped is not None:
-        out("in the background: wrapper %s" % status_text(stopped))
-    signal.signal(signal.SIGTTOU, signal.SIG_IGN)
-    os.tcsetpgrp(tty, job.pid)
+    os.tcsetpgrp(tty, job.pid)                  # what `fg` does
     os.killpg(job.pid, signal.SIGCONT)
     got = read_until(out_r, b"line\n")
     out("after fg: %r" % got)
@@ -347,15 +395,47 @@ def scenario_tty(argv, d, master, tty):
     out("terminal: %r" % drain.data)
 
 
-SCENARIOS = {"intr": scenario_intr, "stop": scenario_stop, "bg": scenario_bg,
+SCENARIOS = {"intr": scenario_key(b"\x03", "INT"), "quit": scenario_key(b"\x1c", "QUIT"),
+             "winch": scenario_key(None, "WINCH"), "stop": scenario_stop, "bg": scenario_bg,
              "fg": scenario_fg, "tty": scenario_tty}
 
 
+def mode_hangup(d, argv):
+    """The wrapper is the session leader (a login shell); the terminal
+    hangs up: the kernel's SIGHUP goes to the leader alone."""
+    master, tty = os.openpty()
+    leader = os.fork()
+    if leader == 0:
+        os.setsid()
+        fcntl.ioctl(tty, termios.TIOCSCTTY, 0)
+        os.dup2(tty, 0)
+        os.dup2(os.open(d + "/out", os.O_WRONLY | os.O_CREAT, 0o644), 1)
+        os.dup2(os.open(d + "/err", os.O_WRONLY | os.O_CREAT, 0o644), 2)
+        os.closerange(3, 1024)
+        child_defaults()
+        exec_argv(argv)
+    os.close(tty)
+    if not poll_until(lambda: os.path.exists(d + "/ready")):
+        out("timeout waiting for the target to start")
+    os.close(master)                            # hang up
+    if not poll_until(lambda: logged(d, "got HUP parent")):
+        out("the target got no SIGHUP from the wrapper")
+    os.kill(leader, signal.SIGTERM)
+    st = wait_deadline(leader)
+    out("wrapper: " + (status_text(st) if st is not None else "timeout"))
+    if st is None:
+        os.kill(leader, signal.SIGKILL)
+    return 0
+
+
 def mode_pty(args):
+    if args[0] == "hangup":
+        return mode_hangup(args[1], args[3:])
     scenario, d, argv = SCENARIOS[args[0]], args[1], args[3:]
     master, tty = os.openpty()
     leader = os.fork()
     if leader == 0:
+        rc = 0
         try:
             os.setsid()
             fcntl.ioctl(tty, termios.TIOCSCTTY, 0)
@@ -363,9 +443,12 @@ def mode_pty(args):
             # the background); its jobs get the defaults (child_defaults)
             signal.signal(signal.SIGTTOU, signal.SIG_IGN)
             scenario(argv, d, master, tty)
-        finally:
-            sys.stdout.flush()
-            os._exit(0)
+        except BaseException:           # never back into the caller's code
+            traceback.print_exc()
+            rc = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(rc)
     os.close(tty)
     _, st = os.waitpid(leader, 0)
     return 0 if st == 0 else 1
