@@ -114,14 +114,17 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 	size_t i;
 	int r;
 
-	r = spawn_relay(&sp, mode);
-	if (r < 0) {
-		if (ENABLE_FAIL_OPEN_NOTICE)
-			msg_sys(errno, "not capturing: ", cf->path);
+	/* Written by PID 1 itself, before the relay exists: init runs other
+	 * wrapped programs at once, and its own records must come first. */
+	if (capfile_append_execve(cf, 1, argv, envp) < 0) {
+		capture_lost(errno, cf);
 		capfile_close(cf);
 		return exec_direct(a->target, argv, envp);
 	}
-	if (r == 1) {
+	r = spawn_relay(&sp, mode);
+	if (r < 0 && ENABLE_FAIL_OPEN_NOTICE)
+		msg_sys(errno, "not capturing: ", cf->path);
+	if (r != 0) {
 		capfile_close(cf);
 		return exec_direct(a->target, argv, envp);
 	}
@@ -129,10 +132,6 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 	 * so init's last words are still relayed. */
 	for (i = 0; i < sizeof ignore / sizeof *ignore; i++)
 		signal(ignore[i], SIG_IGN);
-	if (capfile_append_execve(cf, sp.pid, argv, envp) < 0) {
-		capture_lost(errno, cf);
-		capfile_close(cf);
-	}
 	relay_setup(&relay, &sp, cf, -1, NULL);
 	relay.child = 0;	/* our parent: not ours to reap */
 	relay_run(&relay, capture_lost, cf);
