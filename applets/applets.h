@@ -47,4 +47,25 @@ void msg_parts(const char *const *part, unsigned n, int err);
 #define msg(...) msg_parts(MSG_V(__VA_ARGS__), MSG_N(__VA_ARGS__), 0)
 #define msg_sys(err, ...) msg_parts(MSG_V(__VA_ARGS__), MSG_N(__VA_ARGS__), err)
 
+/* read.c: the capture readers (--ps, --transcript, --extract; README
+ * "Reading a capture"). read_is_command says whether argv[1] of the
+ * multiplexer names one; read_main runs it with argv[0] = that option
+ * and returns the exit code (with CONFIG_READER=n: a one-line refusal,
+ * RC_USAGE). */
+#ifdef CONFIG_READER
+# define ENABLE_READER 1
+# define USAGE_READER \
+	"\nReading a capture (FILE, or - for stdin; default: the one above):\n" \
+	"  --ps [--pid N] [--name NAME] [FILE]   one line per process\n" \
+	"  --transcript [--env|--env-diff] [--pid N] [--name NAME]\n" \
+	"     [--stream in|out|err]... [--follow] [FILE]   every event\n" \
+	"  --extract [--instance K] [--follow] PID in|out|err [FILE]\n" \
+	"     one stream of one process, byte for byte\n"
+#else
+# define ENABLE_READER 0
+# define USAGE_READER ""
+#endif
+int read_is_command(const char *arg);
+int read_main(int argc, char **argv);
+
 #endif

@@ -13,10 +13,6 @@ static const char usage[] =
 	"Usage: stdiocap NAME [ARGS...]\n"
 	"   or: NAME [ARGS...]      (through a link named like the applet)\n"
 	"   or: stdiocap --list | --help\n"
-	"   or: stdiocap --ps [--pid N] [--name NAME] [FILE|-]\n"
-	"   or: stdiocap --transcript [--env|--env-diff] [--pid N] [--name NAME]\n"
-	"                [--stream in|out|err]... [--follow] [FILE|-]\n"
-	"   or: stdiocap --extract [--instance K] PID in|out|err [FILE|-]\n"
 	"\n"
 	"Runs applet NAME's fixed target with ARGS, relaying stdin, stdout and\n"
 	"stderr through pipes and recording argv, environment, every chunk of\n"
@@ -25,8 +21,7 @@ static const char usage[] =
 	"\n"
 	"  --list   print one line NAME TARGET per applet\n"
 	"  --help   print this text\n"
-	"  --ps, --transcript, --extract   read a capture (default: the one\n"
-	"           above): processes, what happened, one stream's raw bytes\n";
+	USAGE_READER;
 
 static int applet_cmp(const void *key, const void *elem)
 {

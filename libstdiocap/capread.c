@@ -6,6 +6,7 @@
  * hang or a large allocation: a length field is checked before anything
  * is read on its word (a 4 GiB record is refused from its 16 header
  * bytes). Fuzzed by tests/fuzz/fuzz_reader.c. */
+#include <errno.h>
 #include <string.h>
 
 #include "stdiocap.h"
@@ -68,7 +69,7 @@ static int need(struct capread *cr, size_t n)
 	if (r > 0)
 		return 0;
 	if (r < 0)
-		return fail(cr, CAPREAD_SYSCALL, 0);
+		return fail(cr, CAPREAD_SYSCALL, errno);
 	cr->have = cr->len - cr->off;
 	return fail(cr, !cr->started && !cr->have ? CAPREAD_EMPTY :
 		    CAPREAD_SHORT, n);

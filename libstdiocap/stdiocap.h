@@ -197,7 +197,7 @@ int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx);
 /* Why capread_next stopped; cr->val, cr->have say more where noted. */
 enum capread_error {
 	CAPREAD_OK = 0,
-	CAPREAD_SYSCALL,	/* read(2) failed: errno says it */
+	CAPREAD_SYSCALL,	/* read(2) failed: val is its errno */
 	CAPREAD_EMPTY,		/* not one byte of input */
 	CAPREAD_SHORT,		/* input ends inside the global header or a
 				 * record: have of val bytes. More input may

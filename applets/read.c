@@ -1,0 +1,958 @@
+/* read.c - the reader commands: --ps, --transcript, --extract.
+ * SPDX-License-Identifier: MIT
+ *
+ * One pass over the capture in file order, in fixed memory: a table of
+ * PROC_MAX live process instances, one execve blob being assembled, the
+ * previous environment for --env-diff. Output goes through one buffer
+ * written with write(2): no stdio (it would cost ~10 KiB of musl).
+ * Everything here compiles in every configuration; with CONFIG_READER=n
+ * only read_main's refusal is left after --gc-sections.
+ *
+ * Choices (README "Reading a capture"):
+ * - An instance is a PID from its execve record to its exit record; an
+ *   execve record for a PID that already did I/O or has a whole blob
+ *   starts a new instance (a reused PID whose predecessor left no exit
+ *   record). --extract --instance K counts them from 1.
+ * - --ps prints a process when its exit record is read (the order in
+ *   which process accounting writes its records), then those without
+ *   one ("running") in start order: streaming, so any capture size
+ *   fits. START is UTC with microseconds; DURATION runs from the first
+ *   record to the exit record.
+ * - --transcript times are seconds since the capture's first record;
+ *   a chunk is split after each newline, one output line per line.
+ * - Text is C-escaped: printable ASCII as is, \\ \t \n \r, \xHH for
+ *   the rest; an argument holding ' ' or '"' is put in double quotes.
+ * - Signal names are Linux's generic numbering (x86, ARM, s390x...).
+ * - More than PROC_MAX processes alive at once: the least recently
+ *   active is listed early as "(table full)"; its later records count
+ *   as a process without execve record (argv "...").
+ * - Errors stop the reading: what was read is shown, then one line
+ *   "stdiocap: FILE: record N at offset O: WHAT", exit 1. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "applets.h"
+#include "stdiocap.h"
+
+enum { CMD_PS, CMD_TRANSCRIPT, CMD_EXTRACT };
+
+enum {
+	PROC_MAX = 256,		/* live instances; the least recently active
+				 * one is evicted when a 257th starts */
+	HEAD_MAX = 256,		/* bytes of each blob kept for --ps, --name */
+	BLOB_MAX = 65536,	/* bytes of one blob shown by --transcript */
+	OUT_MAX = 4096,
+};
+
+struct proc {
+	unsigned long seq;	/* start order; 0: a free slot */
+	unsigned long last;	/* number of its latest record (eviction) */
+	unsigned long long bytes[3];
+	uint32_t pid, sec, usec;
+	unsigned hlen;		/* bytes of head used */
+	/* The blob so far: the argv/env split is the last empty item whose
+	 * later items all hold '=' (an empty argument is ambiguous, SPEC
+	 * §4; tests/pcapcheck.py splits the same way), else the first one.
+	 * Offsets are just past an empty item's NUL. */
+	uint32_t blen, first_end, last_end, snap_end;
+	unsigned char last_ok, snap_ok;	/* later items all hold '=' */
+	unsigned char eq;	/* the current item holds '=' */
+	unsigned char terms;	/* empty items seen in the blob (2: env ends) */
+	unsigned char nul;	/* the last blob byte ended an item (or none) */
+	unsigned char empty;	/* ... and that item was empty */
+	unsigned char done;	/* the blob ended on a record boundary */
+	unsigned char io;	/* a stdin/stdout/stderr record was seen */
+	signed char shown;	/* transcript filter: -1 not decided yet */
+	unsigned char target;	/* the --extract instance */
+	unsigned char head[HEAD_MAX];
+};
+
+/* All state of one run; read_main clears it, so it can run again (the
+ * fuzzer calls it many times in one process). */
+static struct {
+	int cmd, env, follow;
+	int stream_mask;	/* transcript: bit per stream shown */
+	int stream;		/* extract: the stream */
+	int header;		/* ps: the header line is out */
+	int has_pid;
+	uint32_t pid, instance, seen;	/* --pid / --extract, --instance */
+	const char *name;	/* --name */
+	int out_errno;
+	int found;		/* --extract: the instance appeared */
+	int have_base, have_prev;
+	uint32_t base_sec, base_usec;	/* the first record: time 0 */
+	unsigned long seq;
+	struct proc *blob_proc;	/* whose blob is being assembled */
+	size_t blob_len, prev_len;
+	unsigned long long blob_total;
+	size_t olen;
+	char obuf[OUT_MAX];
+} st;
+
+static struct proc procs[PROC_MAX];
+static unsigned char blob[BLOB_MAX], prev_env[BLOB_MAX];
+static struct capread cr;
+
+/* Where byte c is in p..end, or NULL (musl's memchr: 200 bytes). */
+static const unsigned char *find(const unsigned char *p,
+				 const unsigned char *end, int c)
+{
+	for (; p < end; p++)
+		if (*p == c)
+			return p;
+	return NULL;
+}
+
+/* ---- output: one buffer, write(2), EPIPE ends us like SIGPIPE would */
+
+/* Writes n bytes to stdout unless writing failed before. EPIPE: the
+ * reader went away; end quietly, as SIGPIPE would have ended us had the
+ * caller not ignored it (git does the same). */
+static void out_write(const void *p, size_t n)
+{
+	if (!n || st.out_errno || io_write_all(1, p, n) == 0)
+		return;
+	if (errno == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	st.out_errno = errno;
+}
+
+static void out_flush(void)
+{
+	out_write(st.obuf, st.olen);
+	st.olen = 0;
+}
+
+/* Room for n more bytes without a flush in between (n <= OUT_MAX). */
+static void out_room(size_t n)
+{
+	if (st.olen + n > sizeof st.obuf)
+		out_flush();
+}
+
+static void out_mem(const void *p, size_t n)
+{
+	if (n > sizeof st.obuf / 2) {
+		out_flush();
+		out_write(p, n);
+		return;
+	}
+	out_room(n);
+	memcpy(st.obuf + st.olen, p, n);
+	st.olen += n;
+}
+
+static void out_str(const char *s)
+{
+	out_mem(s, strlen(s));
+}
+
+static void out_ch(char c)
+{
+	out_room(1);
+	st.obuf[st.olen++] = c;
+}
+
+/* Decimal digits of v ending at end; returns where they start. */
+static char *fmt_u(char *end, unsigned long long v)
+{
+	do
+		*--end = '0' + v % 10;
+	while (v /= 10);
+	return end;
+}
+
+static void out_u(unsigned long long v)
+{
+	char b[20], *s = fmt_u(b + sizeof b, v);
+
+	out_mem(s, b + sizeof b - s);
+}
+
+/* v in exactly n digits, zero-padded. */
+static void out_u0(unsigned v, int n)
+{
+	char b[10];
+	int i;
+
+	for (i = n; i--; v /= 10)
+		b[i] = '0' + v % 10;
+	out_mem(b, n);
+}
+
+/* Pads what was written since mark (after out_room) to width columns,
+ * right-aligned or left-aligned. */
+static void pad(size_t mark, size_t width, int right)
+{
+	size_t n = st.olen - mark;
+
+	if (n >= width)
+		return;
+	if (right)
+		memmove(st.obuf + mark + width - n, st.obuf + mark, n);
+	memset(st.obuf + (right ? mark : st.olen), ' ', width - n);
+	st.olen = mark + width;
+}
+
+/* Signed seconds with microseconds: "-1.000020". */
+static void out_secs(long long us)
+{
+	if (us < 0) {
+		out_ch('-');
+		us = -us;
+	}
+	out_u(us / 1000000);
+	out_ch('.');
+	out_u0(us % 1000000, 6);
+}
+
+/* "YYYY-MM-DD HH:MM:SS.uuuuuu" UTC: counted from 1970, a year and a
+ * month at a time (at most 136 + 12 steps; smaller than the formula). */
+static void out_date(uint32_t t, uint32_t usec)
+{
+	static const unsigned char mdays[12] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	uint32_t d = t / 86400, y = 1970, m = 0, n;
+
+	for (;;) {
+		int leap = !(y % 4) && (y % 100 || !(y % 400));
+
+		if (d < 365u + leap) {
+			for (; d >= (n = mdays[m] + (m == 1 && leap)); m++)
+				d -= n;
+			break;
+		}
+		d -= 365 + leap;
+		y++;
+	}
+	out_u0(y, 4);
+	out_ch('-');
+	out_u0(m + 1, 2);
+	out_ch('-');
+	out_u0(d + 1, 2);
+	out_ch(' ');
+	out_u0(t % 86400 / 3600, 2);
+	out_ch(':');
+	out_u0(t % 3600 / 60, 2);
+	out_ch(':');
+	out_u0(t % 60, 2);
+	out_ch('.');
+	out_u0(usec, 6);
+}
+
+/* C-style escapes: printable ASCII as is, backslash and (quoted) '"'
+ * escaped, \t \n \r, every other byte \xHH: safe on any terminal. */
+static void out_esc(const unsigned char *p, size_t n, int quoted)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c;
+
+	while (n--) {
+		c = *p++;
+		out_room(4);
+		if (c >= ' ' && c < 0x7f && c != '\\' && (c != '"' || !quoted)) {
+			st.obuf[st.olen++] = c;
+			continue;
+		}
+		st.obuf[st.olen++] = '\\';
+		if (c == '\\' || c == '"')
+			st.obuf[st.olen++] = c;
+		else if (c == '\t')
+			st.obuf[st.olen++] = 't';
+		else if (c == '\n')
+			st.obuf[st.olen++] = 'n';
+		else if (c == '\r')
+			st.obuf[st.olen++] = 'r';
+		else {
+			st.obuf[st.olen++] = 'x';
+			st.obuf[st.olen++] = hex[c >> 4];
+			st.obuf[st.olen++] = hex[c & 15];
+		}
+	}
+}
+
+/* The argv items in the n bytes at b, which hold them up to end (just
+ * past argv's terminator; 0: not known), joined with spaces; an item
+ * that is empty or holds ' ' or '"' is quoted. "..." when the bytes end
+ * before argv does. */
+static void out_argv(const unsigned char *b, size_t n, size_t end)
+{
+	const unsigned char *z, *stop, *start = b;
+	int q, more = !end || end > n;
+
+	stop = b + (more ? n : end - 1);
+	while (b < stop) {
+		z = find(b, stop, 0);
+		if (!z)
+			z = stop;
+		q = z == b || find(b, z, ' ') || find(b, z, '"');
+		if (q)
+			out_ch('"');
+		out_esc(b, z - b, q);
+		if (q)
+			out_ch('"');
+		b = z < stop ? z + 1 : stop;
+		if (b < stop)
+			out_ch(' ');
+	}
+	if (more)
+		out_str(b > start ? " ..." : "...");
+}
+
+/* Linux generic signal numbers (x86, ARM, s390x...): the capture holds
+ * the recording host's numbers, whatever host reads it. */
+static const char signames[] =
+	"HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0"
+	"USR2\0PIPE\0ALRM\0TERM\0STKFLT\0CHLD\0CONT\0STOP\0TSTP\0TTIN\0"
+	"TTOU\0URG\0XCPU\0XFSZ\0VTALRM\0PROF\0WINCH\0IO\0PWR\0SYS\0";
+
+/* "exit 3", "killed by SIGTERM", "killed by signal 40 (core dumped)" */
+static void out_status(uint32_t status)
+{
+	unsigned sig = status & 0x7f, i;
+	const char *s = signames;
+
+	if (!sig) {
+		out_str("exit ");
+		out_u(status >> 8 & 0xff);
+		return;
+	}
+	out_str("killed by ");
+	for (i = 1; i < sig && *s; i++)
+		s += strlen(s) + 1;
+	if (*s) {
+		out_str("SIG");
+		out_str(s);
+	} else {
+		out_str("signal ");
+		out_u(sig);
+	}
+	if (status & 0x80)
+		out_str(" (core dumped)");
+}
+
+/* ---- the process table */
+
+static struct proc *proc_find(uint32_t pid)
+{
+	int i;
+
+	for (i = 0; i < PROC_MAX; i++)
+		if (procs[i].seq && procs[i].pid == pid)
+			return &procs[i];
+	return NULL;
+}
+
+/* Where argv ends in the instance's blob (see struct proc); 0: unknown. */
+static size_t argv_len(const struct proc *p)
+{
+	return p->done && p->snap_ok ? p->snap_end : p->first_end;
+}
+
+/* --name NAME matches argv[0], or its basename without a login '-'. */
+static int name_matches(const struct proc *p)
+{
+	const unsigned char *z = find(p->head, p->head + p->hlen, 0), *b;
+	size_t n = z ? (size_t)(z - p->head) : p->hlen, l;
+
+	l = strlen(st.name);
+	if (n == l && !memcmp(p->head, st.name, l))
+		return 1;
+	for (b = p->head + n; b > p->head && b[-1] != '/'; b--)
+		;
+	if (b < p->head + n && *b == '-')
+		b++;
+	return (size_t)(p->head + n - b) == l && !memcmp(b, st.name, l);
+}
+
+/* Whether the transcript shows this instance; decided once its blob
+ * (or its first other record) is in. */
+static int shown(struct proc *p)
+{
+	if (p->shown < 0)
+		p->shown = (!st.has_pid || p->pid == st.pid) &&
+			   (!st.name || name_matches(p));
+	return p->shown;
+}
+
+/* --ps: "PID START DURATION IN OUT ERR STATUS ARGV" */
+static void ps_line(struct proc *p, const char *why, uint32_t status,
+		    uint32_t sec, uint32_t usec)
+{
+	size_t mark;
+	int i;
+
+	if (!shown(p))
+		return;
+	out_room(128);
+	mark = st.olen;
+	out_u(p->pid);
+	pad(mark, 7, 1);
+	out_ch(' ');
+	out_date(p->sec, p->usec);
+	out_ch(' ');
+	mark = st.olen;
+	if (why)
+		out_ch('-');
+	else
+		out_secs(((long long)sec - p->sec) * 1000000 + usec - p->usec);
+	pad(mark, 10, 1);
+	for (i = 0; i < 3; i++) {
+		out_ch(' ');
+		mark = st.olen;
+		out_u(p->bytes[i]);
+		pad(mark, 8, 1);
+	}
+	out_ch(' ');
+	out_room(64);
+	mark = st.olen;
+	if (why)
+		out_str(why);
+	else
+		out_status(status);
+	pad(mark, 18, 0);
+	out_ch(' ');
+	out_argv(p->head, p->hlen, argv_len(p));
+	out_ch('\n');
+}
+
+/* The transcript's line start: "  0.000213    4242 " */
+static void prefix(uint32_t sec, uint32_t usec, uint32_t pid)
+{
+	size_t mark;
+
+	out_room(40);
+	mark = st.olen;
+	out_secs(((long long)sec - st.base_sec) * 1000000 + usec -
+		 st.base_usec);
+	pad(mark, 10, 1);
+	out_ch(' ');
+	mark = st.olen;
+	out_u(pid);
+	pad(mark, 7, 1);
+	out_ch(' ');
+}
+
+static void word(const char *w)
+{
+	size_t mark;
+
+	out_room(8);
+	mark = st.olen;
+	out_str(w);
+	pad(mark, 7, 0);
+}
+
+/* Next non-empty item of an env list at *pos (< n); 0 at the end. */
+static size_t env_item(const unsigned char *e, size_t n, size_t *pos,
+		       const unsigned char **item)
+{
+	const unsigned char *z;
+	size_t l;
+
+	while (*pos < n && !e[*pos])
+		++*pos;
+	if (*pos >= n)
+		return 0;
+	*item = e + *pos;
+	z = find(*item, e + n, 0);
+	l = z ? (size_t)(z - *item) : n - *pos;
+	*pos += l;
+	return l;
+}
+
+/* Whether env (n bytes) has item (l bytes): exactly, or by its name. */
+static int env_has(const unsigned char *e, size_t n, const unsigned char *it,
+		   size_t l, int by_name)
+{
+	const unsigned char *o, *eq = by_name ? find(it, it + l, '=') : NULL;
+	size_t pos = 0, ol;
+
+	if (eq)
+		l = eq - it + 1;	/* "NAME=" is a prefix of the item */
+	while ((ol = env_item(e, n, &pos, &o)))
+		if ((eq ? ol >= l : ol == l) && !memcmp(o, it, l))
+			return 1;
+	return 0;
+}
+
+static void env_line(const struct proc *p, char mark,
+		     const unsigned char *it, size_t l)
+{
+	prefix(p->sec, p->usec, p->pid);
+	word("env");
+	if (mark)
+		out_ch(mark);
+	out_esc(it, l, 0);
+	out_ch('\n');
+}
+
+/* The exec line of the blob assembled for blob_proc, and its env lines:
+ * every variable (--env), or +added/changed and -removed against the
+ * previous exec line shown (--env-diff). */
+static void blob_finish(void)
+{
+	struct proc *p = st.blob_proc;
+	const unsigned char *e, *it;
+	size_t n, pos, l;
+
+	st.blob_proc = NULL;
+	if (!shown(p))
+		return;
+	prefix(p->sec, p->usec, p->pid);
+	word("exec");
+	n = argv_len(p);
+	out_argv(blob, st.blob_len, n);
+	out_ch('\n');
+	if (!st.env)
+		return;
+	e = blob + (n < st.blob_len ? n : st.blob_len);
+	n = blob + st.blob_len - e;
+	pos = 0;
+	while ((l = env_item(e, n, &pos, &it)))
+		if (st.env == 1 || !st.have_prev ||
+		    !env_has(prev_env, st.prev_len, it, l, 0))
+			env_line(p, st.env == 1 ? 0 : '+', it, l);
+	if (st.env == 2 && st.have_prev) {
+		pos = 0;
+		while ((l = env_item(prev_env, st.prev_len, &pos, &it)))
+			if (!env_has(e, n, it, l, 1)) {
+				const unsigned char *eq = find(it, it + l, '=');
+
+				env_line(p, '-', it, eq ? (size_t)(eq - it) : l);
+			}
+	}
+	if (st.blob_total > st.blob_len) {
+		prefix(p->sec, p->usec, p->pid);
+		word("env");
+		out_str("... (");
+		out_u(st.blob_total - st.blob_len);
+		out_str(" bytes of the execve record not shown)\n");
+	}
+	memcpy(prev_env, e, n);
+	st.prev_len = n;
+	st.have_prev = 1;
+}
+
+/* An instance ends: with its exit record (why NULL) or without one. */
+static void proc_close(struct proc *p, const char *why, uint32_t status,
+		       uint32_t sec, uint32_t usec)
+{
+	if (p == st.blob_proc)
+		blob_finish();
+	if (st.cmd == CMD_PS)
+		ps_line(p, why, status, sec, usec);
+	p->seq = 0;
+}
+
+static struct proc *proc_new(const struct capread_record *r)
+{
+	struct proc *p = NULL;
+	int i;
+
+	for (i = 0; i < PROC_MAX && !p; i++)
+		if (!procs[i].seq)
+			p = &procs[i];
+	if (!p) {
+		/* full: evict the least recently active (not --extract's) */
+		for (i = 0; i < PROC_MAX; i++)
+			if (!procs[i].target && (!p || procs[i].last < p->last))
+				p = &procs[i];
+		proc_close(p, "(table full)", 0, 0, 0);
+	}
+	memset(p, 0, offsetof(struct proc, head));
+	p->seq = ++st.seq;
+	p->pid = r->pid;
+	p->sec = r->sec;
+	p->usec = r->usec;
+	p->nul = 1;
+	p->shown = st.name ? -1 : !st.has_pid || p->pid == st.pid;
+	/* instances are counted from their execve record (or the first
+	 * record of a PID, in a capture that starts mid-way) */
+	if (st.cmd == CMD_EXTRACT && r->pid == st.pid &&
+	    (r->event == EVENT_EXECVE || !st.seen) && ++st.seen == st.instance)
+		p->target = st.found = 1;
+	return p;
+}
+
+/* A dport-3 payload: the next bytes of the instance's blob. */
+static void blob_feed(struct proc *p, const struct capread_record *r)
+{
+	size_t i, n;
+
+	for (i = 0; i < r->len; i++, p->blen++) {
+		p->empty = 0;
+		if (r->data[i]) {
+			p->eq |= r->data[i] == '=';
+			p->nul = 0;
+			continue;
+		}
+		if (p->nul) {		/* an empty item */
+			p->empty = 1;
+			p->terms += p->terms < 2;
+			p->snap_end = p->last_end;
+			p->snap_ok = p->last_ok;
+			p->last_end = p->blen + 1;
+			p->last_ok = 1;
+			if (!p->first_end)
+				p->first_end = p->blen + 1;
+		} else {
+			p->last_ok &= p->eq;
+		}
+		p->eq = 0;
+		p->nul = 1;
+	}
+	n = r->len < HEAD_MAX - p->hlen ? r->len : HEAD_MAX - p->hlen;
+	memcpy(p->head + p->hlen, r->data, n);
+	p->hlen += n;
+	p->done = p->terms == 2 && p->empty;
+	if (st.cmd != CMD_TRANSCRIPT)
+		return;
+	if (st.blob_proc != p) {
+		st.blob_proc = p;
+		st.blob_len = 0;
+		st.blob_total = 0;
+	}
+	n = r->len < BLOB_MAX - st.blob_len ? r->len : BLOB_MAX - st.blob_len;
+	memcpy(blob + st.blob_len, r->data, n);
+	st.blob_len += n;
+	st.blob_total += r->len;
+	if (p->done)
+		blob_finish();
+}
+
+/* One stdin/stdout/stderr chunk: one line per line of the chunk, the
+ * newline shown as \n at the end of its line. */
+static void chunk(const struct proc *p, const struct capread_record *r)
+{
+	static const char *const names[] = { "stdin", "stdout", "stderr" };
+	const unsigned char *b = r->data, *end = b + r->len, *z;
+
+	do {
+		z = find(b, end, '\n');
+		z = z ? z + 1 : end;
+		prefix(r->sec, r->usec, p->pid);
+		word(names[r->event]);
+		out_esc(b, z - b, 0);
+		out_ch('\n');
+		b = z;
+	} while (b < end);
+}
+
+/* One record; returns 1 when the command has all it needs. */
+static int record(const struct capread_record *r)
+{
+	struct proc *p;
+	uint32_t status;
+
+	if (!st.have_base) {
+		st.have_base = 1;
+		st.base_sec = r->sec;
+		st.base_usec = r->usec;
+	}
+	p = proc_find(r->pid);
+	if (st.blob_proc && (st.blob_proc != p || r->event != EVENT_EXECVE))
+		blob_finish();
+	if (r->event == EVENT_EXECVE && p && (p->io || p->done)) {
+		/* SPEC §4: the blob comes first, so this is a new process
+		 * with a reused pid whose predecessor left no exit record */
+		proc_close(p, "no exit record", 0, 0, 0);
+		p = NULL;
+	}
+	if (!p)
+		p = proc_new(r);
+	p->last = cr.number;
+	switch (r->event) {
+	case EVENT_EXECVE:
+		blob_feed(p, r);
+		return 0;
+	case EVENT_EXIT:
+		status = (uint32_t)r->data[0] << 24 | r->data[1] << 16 |
+			 r->data[2] << 8 | r->data[3];
+		if (st.cmd == CMD_TRANSCRIPT && shown(p)) {
+			prefix(r->sec, r->usec, p->pid);
+			out_status(status);
+			out_ch('\n');
+		}
+		if (p->target)
+			return 1;
+		proc_close(p, NULL, status, r->sec, r->usec);
+		return 0;
+	default:
+		p->io = 1;
+		p->bytes[r->event] += r->len;
+		if (st.cmd == CMD_TRANSCRIPT && shown(p) &&
+		    st.stream_mask >> r->event & 1)
+			chunk(p, r);
+		if (p->target && (int)r->event == st.stream)
+			out_mem(r->data, r->len);
+		return 0;
+	}
+}
+
+/* ---- errors: "stdiocap: FILE: record N at offset O: WHAT" */
+
+static void read_error(const char *file)
+{
+	static const char *const what[] = {
+		[CAPREAD_EMPTY] = "empty file, not a capture",
+		[CAPREAD_SHORT] = "truncated: the file ends after ",
+		[CAPREAD_PCAPNG] = "pcapng, not a stdiocap capture",
+		[CAPREAD_NOT_PCAP] = "not a pcap file",
+		[CAPREAD_SWAPPED] = "big-endian pcap, not a stdiocap capture",
+		[CAPREAD_NANOSEC] = "nanosecond pcap, not a stdiocap capture",
+		[CAPREAD_VERSION] = "pcap version is not 2.4",
+		[CAPREAD_LINKTYPE] = "link type is not 1 (Ethernet): ",
+		[CAPREAD_LENGTH] = "record length out of range (42 to 8234): ",
+		[CAPREAD_SNAPPED] = "original length differs from the saved one: ",
+		[CAPREAD_USEC] = "microseconds out of range: ",
+		[CAPREAD_FRAME] = "not a stdiocap frame (addresses, lengths or checksum)",
+		[CAPREAD_EVENT] = "unknown event (UDP destination port): ",
+		[CAPREAD_EXIT] = "exit record length is not 4: ",
+	};
+	const char *s = what[cr.err];
+
+	if (!s) {
+		msg_sys(cr.val, file);
+		return;
+	}
+	/* composed in the (flushed) output buffer, written by msg */
+	if (cr.started) {
+		out_str("record ");
+		out_u(cr.number + 1);
+		out_str(" at offset ");
+		out_u(cr.offset);
+		out_str(": ");
+	} else if (cr.err == CAPREAD_SHORT) {
+		out_str("global header ");
+	}
+	out_str(s);
+	if (cr.err == CAPREAD_SHORT) {
+		out_u(cr.have);
+		out_str(" of ");
+	}
+	if (s[strlen(s) - 1] == ' ')
+		out_u(cr.val);
+	if (cr.err == CAPREAD_SHORT)
+		out_str(" bytes");
+	out_ch(0);
+	msg(file, ": ", st.obuf);
+	st.olen = 0;
+}
+
+/* ---- the command line */
+
+static int parse_u32(const char *s, uint32_t *v)
+{
+	unsigned long long n = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || (n = n * 10 + *s - '0') > 0xffffffff)
+			return -1;
+	}
+	*v = n;
+	return 0;
+}
+
+static int parse_stream(const char *s)
+{
+	if (!strncmp(s, "std", 3))
+		s += 3;
+	return !strcmp(s, "in") ? 0 : !strcmp(s, "out") ? 1 :
+	       !strcmp(s, "err") ? 2 : -1;
+}
+
+static int usage(const char *cmd, const char *what, const char *arg)
+{
+	msg(cmd, ": ", what, arg, " (try --help)");
+	return RC_USAGE;
+}
+
+int read_is_command(const char *arg)
+{
+	return !strcmp(arg, "--ps") || !strcmp(arg, "--transcript") ||
+	       !strcmp(arg, "--extract");
+}
+
+static int run(const char *file, int fd)
+{
+	struct capread_record r;
+	struct stat sb;
+	struct proc *p;
+	int n = 0, i, follow = st.follow && fstat(fd, &sb) == 0 &&
+			   S_ISREG(sb.st_mode);
+
+	capread_init(&cr, fd);
+	for (;;) {
+		/* flush before a read that may block (a pipe, --follow) */
+		if (cr.len - cr.off < FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX)
+			out_flush();
+		if (st.out_errno)
+			break;
+		n = capread_next(&cr, &r);
+		if (st.cmd == CMD_PS && cr.started && !st.header) {
+			st.header = 1;
+			out_str("    PID START                        DURATION"
+				"       IN      OUT      ERR STATUS             ARGV\n");
+		}
+		if (n > 0) {
+			if (record(&r))
+				break;
+		} else if (follow && (n == 0 || cr.err == CAPREAD_SHORT ||
+				      cr.err == CAPREAD_EMPTY)) {
+			out_flush();
+			poll(NULL, 0, 100);	/* already linked */
+		} else {
+			break;
+		}
+	}
+	if (st.blob_proc)
+		blob_finish();
+	/* --ps: the processes without an exit record, in start order */
+	while (st.cmd == CMD_PS) {
+		p = NULL;
+		for (i = 0; i < PROC_MAX; i++)
+			if (procs[i].seq && (!p || procs[i].seq < p->seq))
+				p = &procs[i];
+		if (!p)
+			break;
+		proc_close(p, "running", 0, 0, 0);
+	}
+	out_flush();
+	if (st.out_errno) {
+		msg_sys(st.out_errno, "write error");
+		return 1;
+	}
+	if (n < 0) {
+		read_error(file);
+		return 1;
+	}
+	if (st.cmd == CMD_EXTRACT && !st.found) {
+		out_u(st.instance);
+		out_str(" of pid ");
+		out_u(st.pid);
+		out_ch(0);
+		msg(file, ": no instance ", st.obuf);
+		return 1;
+	}
+	return 0;
+}
+
+/* The options: which commands take each (bit per CMD_), and its kind. */
+enum { O_FOLLOW, O_ENV, O_ENV_DIFF, O_PID, O_NAME, O_STREAM, O_INSTANCE };
+static const struct opt {
+	char name[11];
+	unsigned char cmds;
+} opts[] = {
+	[O_FOLLOW] = { "--follow", 7 },
+	[O_ENV] = { "--env", 2 },
+	[O_ENV_DIFF] = { "--env-diff", 2 },
+	[O_PID] = { "--pid", 3 },	/* from here on: with a value */
+	[O_NAME] = { "--name", 3 },
+	[O_STREAM] = { "--stream", 2 },
+	[O_INSTANCE] = { "--instance", 4 },
+};
+
+int read_main(int argc, char **argv)
+{
+	const char *cmd = argv[0], *pos[3] = { NULL, NULL, NULL };
+	const char *file, *a, *v = NULL;
+	int i, o, npos = 0, fd, rc, s;
+
+	if (!ENABLE_READER) {
+		msg(cmd, ": reader not built in (CONFIG_READER)");
+		return RC_USAGE;
+	}
+	memset(&st, 0, sizeof st);
+	for (i = 0; i < PROC_MAX; i++)
+		procs[i].seq = 0;	/* proc_new clears the rest */
+	st.cmd = cmd[2] == 'p' ? CMD_PS : cmd[2] == 't' ? CMD_TRANSCRIPT :
+		 CMD_EXTRACT;
+	st.instance = 1;
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (a[0] != '-' || !a[1]) {
+			if (npos == (st.cmd == CMD_EXTRACT ? 3 : 1))
+				return usage(cmd, "too many arguments: ", a);
+			pos[npos++] = a;
+			continue;
+		}
+		for (o = 0; o < (int)(sizeof opts / sizeof *opts); o++)
+			if (opts[o].cmds >> st.cmd & 1 && !strcmp(a, opts[o].name))
+				break;
+		if (o == sizeof opts / sizeof *opts)
+			return usage(cmd, "unknown option: ", a);
+		if (o >= O_PID) {
+			if (++i == argc)
+				return usage(cmd, "missing value: ", a);
+			v = argv[i];
+		}
+		s = 0;
+		switch (o) {
+		case O_FOLLOW:
+			st.follow = 1;
+			break;
+		case O_ENV:
+		case O_ENV_DIFF:
+			st.env = o;	/* 1: all, 2: the difference */
+			break;
+		case O_PID:
+			s = parse_u32(v, &st.pid);
+			st.has_pid = 1;
+			break;
+		case O_NAME:
+			st.name = v;
+			break;
+		case O_STREAM:
+			s = parse_stream(v);
+			st.stream_mask |= 1 << (s & 3);	/* s < 0: refused below */
+			break;
+		default:	/* O_INSTANCE, counted from 1 */
+			s = parse_u32(v, &st.instance);
+			if (!st.instance)
+				s = -1;
+		}
+		if (s < 0)
+			return usage(cmd, "bad value: ", v);
+	}
+	file = pos[0];
+	if (st.cmd == CMD_EXTRACT) {
+		if (npos < 2 || parse_u32(pos[0], &st.pid) < 0 ||
+		    (s = parse_stream(pos[1])) < 0)
+			return usage(cmd, "needs PID and STREAM (in, out, err)", "");
+		st.stream = s;
+		file = pos[2];
+	} else if (!st.stream_mask) {
+		st.stream_mask = 7;
+	}
+	if (!file) {
+		file = getenv("STDIO_PCAP");
+		if (!file || !*file)
+			file = CONFIG_DEFAULT_PCAP;
+	}
+	if (!strcmp(file, "-")) {
+		fd = 0;
+		file = "stdin";
+	} else {
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			msg_sys(errno, file);
+			return 1;
+		}
+	}
+	rc = run(file, fd);
+	if (fd)
+		close(fd);
+	return rc;
+}
