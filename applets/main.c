@@ -10,17 +10,12 @@
 #include "generated/applets.h"	/* applets[], sorted by scripts/mkapplets */
 
 static const char usage[] =
-	"Usage: stdiocap NAME [ARGS...]\n"
-	"   or: NAME [ARGS...]      (through a link named like the applet)\n"
-	"   or: stdiocap --list | --help\n"
-	"\n"
-	"Runs applet NAME's fixed target with ARGS, relaying stdin, stdout and\n"
-	"stderr through pipes and recording argv, environment, every chunk of\n"
-	"I/O and the exit status in a shared PCAP file: $STDIO_PCAP, or\n"
-	CONFIG_DEFAULT_PCAP " when that is unset or empty.\n"
-	"\n"
-	"  --list   print one line NAME TARGET per applet\n"
-	"  --help   print this text\n"
+	"Usage: stdiocap NAME [ARGS...], or NAME [ARGS...] through a link\n"
+	"Runs applet NAME's target, relaying and recording its argv, env,\n"
+	"stdin/stdout/stderr and exit status in $STDIO_PCAP (default\n"
+	CONFIG_DEFAULT_PCAP ").\n"
+	"  --list   one line NAME TARGET per applet\n"
+	"  --help   this text\n"
 	USAGE_READER;
 
 static int applet_cmp(const void *key, const void *elem)

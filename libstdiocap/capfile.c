@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,48 +38,41 @@ static int unlock_fail(int fd)
 	return -1;
 }
 
-/* 1 if the directory holding path is world-writable and sticky (/tmp):
- * there, another user may have planted a symlink or a file for us. */
-static int in_sticky_dir(const char *path)
+static int is_sticky(const char *dir)
 {
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	size_t n;
 	struct stat st;
 
-	if (!slash)
-		return stat(".", &st) == 0 && (st.st_mode & S_ISVTX) &&
-		       (st.st_mode & S_IWOTH);
-	n = slash == path ? 1 : (size_t)(slash - path);
-	if (n >= sizeof dir)
-		return 1;	/* cannot tell: assume the worst */
-	memcpy(dir, path, n);
-	dir[n] = 0;
 	return stat(dir, &st) == 0 && (st.st_mode & S_ISVTX) &&
 	       (st.st_mode & S_IWOTH);
 }
 
-/* 1 if a directory on the way to path is a symlink that sits in a sticky
- * world-writable directory (/tmp/link/x.pcap): its owner chose where the
- * file goes, and the kernel's protected_symlinks never checks it. */
-static int sticky_dir_symlink(const char *path)
+/* In a world-writable sticky directory (/tmp) another user may have
+ * planted a symlink or a file for us. Walks the directories leading to
+ * path: -1 if one of them is a symlink sitting in such a directory (its
+ * owner chose where the capture goes, and the kernel's
+ * protected_symlinks checks only the last component), else 1 if the
+ * file's own directory is one, else 0. */
+static int sticky_walk(const char *path)
 {
 	char part[PATH_MAX];
 	size_t i, n = strlen(path);
 	struct stat st;
+	int sticky;
 
 	if (n >= sizeof part)
-		return 1;	/* cannot tell: assume the worst */
+		return -1;	/* cannot tell: assume the worst */
+	memcpy(part, path, n + 1);
+	sticky = is_sticky(part[0] == '/' ? "/" : ".");
 	for (i = 1; i < n; i++) {
-		if (path[i] != '/' || path[i - 1] == '/')
+		if (part[i] != '/' || part[i - 1] == '/')
 			continue;
-		memcpy(part, path, i);
 		part[i] = 0;
-		if (in_sticky_dir(part) && lstat(part, &st) == 0 &&
-		    S_ISLNK(st.st_mode))
-			return 1;
+		if (sticky && lstat(part, &st) == 0 && S_ISLNK(st.st_mode))
+			return -1;
+		sticky = is_sticky(part);
+		part[i] = '/';
 	}
-	return 0;
+	return sticky;
 }
 
 static int open_file(const char *path, int sticky, enum capfile_refusal *why)
@@ -93,8 +87,10 @@ static int open_file(const char *path, int sticky, enum capfile_refusal *why)
 	for (tries = 0; tries < 8; tries++) {
 		fd = open(path, flags | O_CREAT | O_EXCL, 0600);
 		if (fd >= 0) {
-			/* whatever the umask: captures hold secrets */
-			if (fchmod(fd, 0600) < 0)
+			/* whatever the umask: captures hold secrets. The raw
+			 * call: musl's fchmod carries an O_PATH fallback
+			 * through /proc that this fd never needs. */
+			if (syscall(SYS_fchmod, fd, 0600) < 0)
 				return io_close(fd);
 			return fd;
 		}
@@ -165,7 +161,7 @@ static int check_header(int fd, enum capfile_refusal *why)
 int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 		 enum capfile_refusal *why)
 {
-	int sticky = in_sticky_dir(path);
+	int sticky = sticky_walk(path);
 	struct stat st;
 	int fd;
 
@@ -174,7 +170,7 @@ int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 	cf->path = path;
 	cf->max_bytes = max_bytes;
 	cf->over_cap = 0;
-	if (sticky_dir_symlink(path)) {
+	if (sticky < 0) {
 		*why = CAPFILE_STICKY_SYMLINK;
 		return -1;
 	}
