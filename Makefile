@@ -82,7 +82,7 @@ GEN := include/generated
 STAMP := $(GEN)/toolchain
 
 .PHONY: all clean distclean help install check check-qemu check-sanitize \
-	demo bench FORCE defconfig menuconfig oldconfig olddefconfig savedefconfig
+	demo bench fuzz FORCE defconfig menuconfig oldconfig olddefconfig savedefconfig
 all: stdiocap
 
 # ---- Kconfig front ends (Debian kconfig-frontends, never vendored)
@@ -205,8 +205,15 @@ help:
 	@echo '  check            install test tools if missing, build, run every test'
 	@echo '  check-qemu       cross builds under qemu-user, a chroot rootfs, initramfs boots'
 	@echo '  check-sanitize   the e2e and stress tests on ASan and UBSan builds (gcc, glibc), valgrind on one relay'
+	@echo '  fuzz             libFuzzer on the capture readers (FUZZ_SECONDS=60)'
+	@echo '  bench            throughput, cost per run, size, RSS as ratios'
 	@echo '  demo             build, install into a staging rootfs, run and show a capture'
 	@echo 'Options: V=1 full commands; CC, CFLAGS, LDFLAGS, HOSTCC overridable'
+
+# ---- fuzzing the capture readers for FUZZ_SECONDS (default 60)
+fuzz:
+	$(Q)sh scripts/install-deps
+	$(Q)sh scripts/fuzz
 
 # ---- figures, not tests: ratios against baselines measured in the same run
 bench: stdiocap
