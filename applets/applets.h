@@ -4,6 +4,9 @@
 #ifndef APPLETS_H
 #define APPLETS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "generated/autoconf.h"
 
 struct applet {
@@ -66,6 +69,27 @@ void msg_parts(const char *const *part, unsigned n, int err);
 # define USAGE_READER ""
 #endif
 int read_is_command(const char *arg);
+
+/* out.c: buffered stdout of the reader commands (no stdio). out_mark
+ * makes room for `room` bytes and returns the position out_pad pads
+ * from; out_take returns what was written as a string, for a message,
+ * and empties the buffer; out_error is the errno of a failed write. */
+void out_reset(void);
+int out_error(void);
+void out_flush(void);
+void out_mem(const void *p, size_t n);
+void out_str(const char *s);
+void out_ch(char c);
+void out_u(unsigned long long v);
+void out_u0(unsigned v, int n);
+size_t out_mark(size_t room);
+void out_pad(size_t mark, size_t width, int right);
+void out_secs(long long us);
+void out_date(uint32_t t, uint32_t usec);
+void out_esc(const unsigned char *p, size_t n, int quoted);
+void out_argv(const unsigned char *b, size_t n, size_t end);
+void out_status(uint32_t status);
+const char *out_take(void);
 int read_main(int argc, char **argv);
 
 #endif

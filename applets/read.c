@@ -3,8 +3,8 @@
  *
  * One pass over the capture in file order, in fixed memory: a table of
  * PROC_MAX live process instances, one execve blob being assembled, the
- * previous environment for --env-diff. Output goes through one buffer
- * written with write(2): no stdio (it would cost ~10 KiB of musl).
+ * previous environment for --env-diff. Output goes through out.c's
+ * buffer: no stdio (it would cost ~10 KiB of musl).
  * Everything here compiles in every configuration; with CONFIG_READER=n
  * only read_main's refusal is left after --gc-sections.
  *
@@ -47,7 +47,6 @@ enum {
 				 * one is evicted when a 257th starts */
 	HEAD_MAX = 256,		/* bytes of each blob kept for --ps, --name */
 	BLOB_MAX = 65536,	/* bytes of one blob shown by --transcript */
-	OUT_MAX = 4096,
 };
 
 struct proc {
@@ -83,7 +82,6 @@ static struct {
 	int has_pid;
 	uint32_t pid, instance, seen;	/* --pid / --extract, --instance */
 	const char *name;	/* --name */
-	int out_errno;
 	int found;		/* --extract: the instance appeared */
 	int have_base, have_prev;
 	uint32_t base_sec, base_usec;	/* the first record: time 0 */
@@ -91,254 +89,11 @@ static struct {
 	struct proc *blob_proc;	/* whose blob is being assembled */
 	size_t blob_len, prev_len;
 	unsigned long long blob_total;
-	size_t olen;
-	char obuf[OUT_MAX];
 } st;
 
 static struct proc procs[PROC_MAX];
 static unsigned char blob[BLOB_MAX], prev_env[BLOB_MAX];
 static struct capread cr;
-
-/* Where byte c is in p..end, or NULL (musl's memchr: 200 bytes). */
-static const unsigned char *find(const unsigned char *p,
-				 const unsigned char *end, int c)
-{
-	for (; p < end; p++)
-		if (*p == c)
-			return p;
-	return NULL;
-}
-
-/* ---- output: one buffer, write(2), EPIPE ends us like SIGPIPE would */
-
-/* Writes n bytes to stdout unless writing failed before. EPIPE: the
- * reader went away; end quietly, as SIGPIPE would have ended us had the
- * caller not ignored it (git does the same). */
-static void out_write(const void *p, size_t n)
-{
-	if (!n || st.out_errno || io_write_all(1, p, n) == 0)
-		return;
-	if (errno == EPIPE) {
-		signal(SIGPIPE, SIG_DFL);
-		raise(SIGPIPE);
-	}
-	st.out_errno = errno;
-}
-
-static void out_flush(void)
-{
-	out_write(st.obuf, st.olen);
-	st.olen = 0;
-}
-
-/* Room for n more bytes without a flush in between (n <= OUT_MAX). */
-static void out_room(size_t n)
-{
-	if (st.olen + n > sizeof st.obuf)
-		out_flush();
-}
-
-static void out_mem(const void *p, size_t n)
-{
-	if (n > sizeof st.obuf / 2) {
-		out_flush();
-		out_write(p, n);
-		return;
-	}
-	out_room(n);
-	memcpy(st.obuf + st.olen, p, n);
-	st.olen += n;
-}
-
-static void out_str(const char *s)
-{
-	out_mem(s, strlen(s));
-}
-
-static void out_ch(char c)
-{
-	out_room(1);
-	st.obuf[st.olen++] = c;
-}
-
-/* Decimal digits of v ending at end; returns where they start. */
-static char *fmt_u(char *end, unsigned long long v)
-{
-	do
-		*--end = '0' + v % 10;
-	while (v /= 10);
-	return end;
-}
-
-static void out_u(unsigned long long v)
-{
-	char b[20], *s = fmt_u(b + sizeof b, v);
-
-	out_mem(s, b + sizeof b - s);
-}
-
-/* v in exactly n digits, zero-padded. */
-static void out_u0(unsigned v, int n)
-{
-	char b[10];
-	int i;
-
-	for (i = n; i--; v /= 10)
-		b[i] = '0' + v % 10;
-	out_mem(b, n);
-}
-
-/* Pads what was written since mark (after out_room) to width columns,
- * right-aligned or left-aligned. */
-static void pad(size_t mark, size_t width, int right)
-{
-	size_t n = st.olen - mark;
-
-	if (n >= width)
-		return;
-	if (right)
-		memmove(st.obuf + mark + width - n, st.obuf + mark, n);
-	memset(st.obuf + (right ? mark : st.olen), ' ', width - n);
-	st.olen = mark + width;
-}
-
-/* Signed seconds with microseconds: "-1.000020". */
-static void out_secs(long long us)
-{
-	if (us < 0) {
-		out_ch('-');
-		us = -us;
-	}
-	out_u(us / 1000000);
-	out_ch('.');
-	out_u0(us % 1000000, 6);
-}
-
-/* "YYYY-MM-DD HH:MM:SS.uuuuuu" UTC: counted from 1970, a year and a
- * month at a time (at most 136 + 12 steps; smaller than the formula). */
-static void out_date(uint32_t t, uint32_t usec)
-{
-	static const unsigned char mdays[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	uint32_t d = t / 86400, y = 1970, m = 0, n;
-
-	for (;;) {
-		int leap = !(y % 4) && (y % 100 || !(y % 400));
-
-		if (d < 365u + leap) {
-			for (; d >= (n = mdays[m] + (m == 1 && leap)); m++)
-				d -= n;
-			break;
-		}
-		d -= 365 + leap;
-		y++;
-	}
-	out_u0(y, 4);
-	out_ch('-');
-	out_u0(m + 1, 2);
-	out_ch('-');
-	out_u0(d + 1, 2);
-	out_ch(' ');
-	out_u0(t % 86400 / 3600, 2);
-	out_ch(':');
-	out_u0(t % 3600 / 60, 2);
-	out_ch(':');
-	out_u0(t % 60, 2);
-	out_ch('.');
-	out_u0(usec, 6);
-}
-
-/* C-style escapes: printable ASCII as is, backslash and (quoted) '"'
- * escaped, \t \n \r, every other byte \xHH: safe on any terminal. */
-static void out_esc(const unsigned char *p, size_t n, int quoted)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char c;
-
-	while (n--) {
-		c = *p++;
-		out_room(4);
-		if (c >= ' ' && c < 0x7f && c != '\\' && (c != '"' || !quoted)) {
-			st.obuf[st.olen++] = c;
-			continue;
-		}
-		st.obuf[st.olen++] = '\\';
-		if (c == '\\' || c == '"')
-			st.obuf[st.olen++] = c;
-		else if (c == '\t')
-			st.obuf[st.olen++] = 't';
-		else if (c == '\n')
-			st.obuf[st.olen++] = 'n';
-		else if (c == '\r')
-			st.obuf[st.olen++] = 'r';
-		else {
-			st.obuf[st.olen++] = 'x';
-			st.obuf[st.olen++] = hex[c >> 4];
-			st.obuf[st.olen++] = hex[c & 15];
-		}
-	}
-}
-
-/* The argv items in the n bytes at b, which hold them up to end (just
- * past argv's terminator; 0: not known), joined with spaces; an item
- * that is empty or holds ' ' or '"' is quoted. "..." when the bytes end
- * before argv does. */
-static void out_argv(const unsigned char *b, size_t n, size_t end)
-{
-	const unsigned char *z, *stop, *start = b;
-	int q, more = !end || end > n;
-
-	stop = b + (more ? n : end - 1);
-	while (b < stop) {
-		z = find(b, stop, 0);
-		if (!z)
-			z = stop;
-		q = z == b || find(b, z, ' ') || find(b, z, '"');
-		if (q)
-			out_ch('"');
-		out_esc(b, z - b, q);
-		if (q)
-			out_ch('"');
-		b = z < stop ? z + 1 : stop;
-		if (b < stop)
-			out_ch(' ');
-	}
-	if (more)
-		out_str(b > start ? " ..." : "...");
-}
-
-/* Linux generic signal numbers (x86, ARM, s390x...): the capture holds
- * the recording host's numbers, whatever host reads it. */
-static const char signames[] =
-	"HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0"
-	"USR2\0PIPE\0ALRM\0TERM\0STKFLT\0CHLD\0CONT\0STOP\0TSTP\0TTIN\0"
-	"TTOU\0URG\0XCPU\0XFSZ\0VTALRM\0PROF\0WINCH\0IO\0PWR\0SYS\0";
-
-/* "exit 3", "killed by SIGTERM", "killed by signal 40 (core dumped)" */
-static void out_status(uint32_t status)
-{
-	unsigned sig = status & 0x7f, i;
-	const char *s = signames;
-
-	if (!sig) {
-		out_str("exit ");
-		out_u(status >> 8 & 0xff);
-		return;
-	}
-	out_str("killed by ");
-	for (i = 1; i < sig && *s; i++)
-		s += strlen(s) + 1;
-	if (*s) {
-		out_str("SIG");
-		out_str(s);
-	} else {
-		out_str("signal ");
-		out_u(sig);
-	}
-	if (status & 0x80)
-		out_str(" (core dumped)");
-}
 
 /* ---- the process table */
 
@@ -361,7 +116,7 @@ static size_t argv_len(const struct proc *p)
 /* --name NAME matches argv[0], or its basename without a login '-'. */
 static int name_matches(const struct proc *p)
 {
-	const unsigned char *z = find(p->head, p->head + p->hlen, 0), *b;
+	const unsigned char *z = memchr(p->head, 0, p->hlen), *b;
 	size_t n = z ? (size_t)(z - p->head) : p->hlen, l;
 
 	l = strlen(st.name);
@@ -393,33 +148,31 @@ static void ps_line(struct proc *p, const char *why, uint32_t status,
 
 	if (!shown(p))
 		return;
-	out_room(128);
-	mark = st.olen;
+	mark = out_mark(128);
 	out_u(p->pid);
-	pad(mark, 7, 1);
+	out_pad(mark, 7, 1);
 	out_ch(' ');
 	out_date(p->sec, p->usec);
 	out_ch(' ');
-	mark = st.olen;
+	mark = out_mark(0);
 	if (why)
 		out_ch('-');
 	else
 		out_secs(((long long)sec - p->sec) * 1000000 + usec - p->usec);
-	pad(mark, 10, 1);
+	out_pad(mark, 10, 1);
 	for (i = 0; i < 3; i++) {
 		out_ch(' ');
-		mark = st.olen;
+		mark = out_mark(0);
 		out_u(p->bytes[i]);
-		pad(mark, 8, 1);
+		out_pad(mark, 8, 1);
 	}
 	out_ch(' ');
-	out_room(64);
-	mark = st.olen;
+	mark = out_mark(64);
 	if (why)
 		out_str(why);
 	else
 		out_status(status);
-	pad(mark, 18, 0);
+	out_pad(mark, 18, 0);
 	out_ch(' ');
 	out_argv(p->head, p->hlen, argv_len(p));
 	out_ch('\n');
@@ -430,15 +183,14 @@ static void prefix(uint32_t sec, uint32_t usec, uint32_t pid)
 {
 	size_t mark;
 
-	out_room(40);
-	mark = st.olen;
+	mark = out_mark(40);
 	out_secs(((long long)sec - st.base_sec) * 1000000 + usec -
 		 st.base_usec);
-	pad(mark, 10, 1);
+	out_pad(mark, 10, 1);
 	out_ch(' ');
-	mark = st.olen;
+	mark = out_mark(0);
 	out_u(pid);
-	pad(mark, 7, 1);
+	out_pad(mark, 7, 1);
 	out_ch(' ');
 }
 
@@ -446,10 +198,9 @@ static void word(const char *w)
 {
 	size_t mark;
 
-	out_room(8);
-	mark = st.olen;
+	mark = out_mark(8);
 	out_str(w);
-	pad(mark, 7, 0);
+	out_pad(mark, 7, 0);
 }
 
 /* Next non-empty item of an env list at *pos (< n); 0 at the end. */
@@ -464,7 +215,7 @@ static size_t env_item(const unsigned char *e, size_t n, size_t *pos,
 	if (*pos >= n)
 		return 0;
 	*item = e + *pos;
-	z = find(*item, e + n, 0);
+	z = memchr(*item, 0, e + n - *item);
 	l = z ? (size_t)(z - *item) : n - *pos;
 	*pos += l;
 	return l;
@@ -474,7 +225,7 @@ static size_t env_item(const unsigned char *e, size_t n, size_t *pos,
 static int env_has(const unsigned char *e, size_t n, const unsigned char *it,
 		   size_t l, int by_name)
 {
-	const unsigned char *o, *eq = by_name ? find(it, it + l, '=') : NULL;
+	const unsigned char *o, *eq = by_name ? memchr(it, '=', l) : NULL;
 	size_t pos = 0, ol;
 
 	if (eq)
@@ -526,7 +277,7 @@ static void blob_finish(void)
 		pos = 0;
 		while ((l = env_item(prev_env, st.prev_len, &pos, &it)))
 			if (!env_has(e, n, it, l, 1)) {
-				const unsigned char *eq = find(it, it + l, '=');
+				const unsigned char *eq = memchr(it, '=', l);
 
 				env_line(p, '-', it, eq ? (size_t)(eq - it) : l);
 			}
@@ -638,7 +389,7 @@ static void chunk(const struct proc *p, const struct capread_record *r)
 	const unsigned char *b = r->data, *end = b + r->len, *z;
 
 	do {
-		z = find(b, end, '\n');
+		z = memchr(b, '\n', end - b);
 		z = z ? z + 1 : end;
 		prefix(r->sec, r->usec, p->pid);
 		word(names[r->event]);
@@ -744,9 +495,7 @@ static void read_error(const char *file)
 		out_u(cr.val);
 	if (cr.err == CAPREAD_SHORT)
 		out_str(" bytes");
-	out_ch(0);
-	msg(file, ": ", st.obuf);
-	st.olen = 0;
+	msg(file, ": ", out_take());
 }
 
 /* ---- the command line */
@@ -798,7 +547,7 @@ static int run(const char *file, int fd)
 		/* flush before a read that may block (a pipe, --follow) */
 		if (cr.len - cr.off < FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX)
 			out_flush();
-		if (st.out_errno)
+		if (out_error())
 			break;
 		n = capread_next(&cr, &r);
 		if (st.cmd == CMD_PS && cr.started && !st.header) {
@@ -830,8 +579,8 @@ static int run(const char *file, int fd)
 		proc_close(p, "running", 0, 0, 0);
 	}
 	out_flush();
-	if (st.out_errno) {
-		msg_sys(st.out_errno, "write error");
+	if (out_error()) {
+		msg_sys(out_error(), "write error");
 		return 1;
 	}
 	if (n < 0) {
@@ -842,8 +591,7 @@ static int run(const char *file, int fd)
 		out_u(st.instance);
 		out_str(" of pid ");
 		out_u(st.pid);
-		out_ch(0);
-		msg(file, ": no instance ", st.obuf);
+		msg(file, ": no instance ", out_take());
 		return 1;
 	}
 	return 0;
@@ -875,6 +623,7 @@ int read_main(int argc, char **argv)
 		return RC_USAGE;
 	}
 	memset(&st, 0, sizeof st);
+	out_reset();
 	for (i = 0; i < PROC_MAX; i++)
 		procs[i].seq = 0;	/* proc_new clears the rest */
 	st.cmd = cmd[2] == 'p' ? CMD_PS : cmd[2] == 't' ? CMD_TRANSCRIPT :
