@@ -13,11 +13,6 @@
 
 enum { PCAP_REC_LEN = 16, FRAME_MIN = FRAME_RECORD_LEN - PCAP_REC_LEN };
 
-/* Ethernet header of every record: dst, src MAC (frame.c), IPv4. */
-static const unsigned char eth[14] = {
-	0x02, 'C', 'A', 'P', 0, 0, 0x02, 'S', 'T', 'D', 'I', 'O', 0x08, 0x00
-};
-
 static uint32_t le32(const unsigned char *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
@@ -116,10 +111,10 @@ static int frame_ok(const unsigned char *f, size_t len)
 {
 	const unsigned char *ip = f + 14, *udp = ip + 20;
 
-	return !memcmp(f, eth, sizeof eth) && ip[0] == 0x45 &&
-	       be16(ip + 2) == 28 + len && ip[9] == 17 &&
+	return !memcmp(f, frame_ethernet, sizeof frame_ethernet) &&
+	       ip[0] == 0x45 && be16(ip + 2) == 28 + len && ip[9] == 17 &&
 	       ip_sum_ok(ip) && ip[12] == 10 &&
-	       le32(ip + 16) == 0xfeffff0a &&
+	       !memcmp(ip + 16, frame_ip_dst, sizeof frame_ip_dst) &&
 	       be16(udp) == be16(ip + 14) && be16(udp + 4) == 8 + len;
 }
 

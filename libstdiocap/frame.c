@@ -6,9 +6,12 @@
  * little-endian, network headers big-endian. */
 #include "stdiocap.h"
 
-static const unsigned char mac_dst[6] = { 0x02, 'C', 'A', 'P', 0, 0 };
-static const unsigned char mac_src[6] = { 0x02, 'S', 'T', 'D', 'I', 'O' };
-static const unsigned char ip_dst[4] = { 10, 255, 255, 254 };
+const unsigned char frame_ethernet[14] = {
+	0x02, 'C', 'A', 'P', 0, 0,		/* destination */
+	0x02, 'S', 'T', 'D', 'I', 'O',		/* source */
+	0x08, 0x00,				/* IPv4 */
+};
+const unsigned char frame_ip_dst[4] = { 10, 255, 255, 254 };
 
 static unsigned char *put_le32(unsigned char *p, uint32_t v)
 {
@@ -93,9 +96,7 @@ void frame_record_header(unsigned char out[FRAME_RECORD_LEN], uint32_t sec,
 	p = put_le32(p, caplen);
 	p = put_le32(p, caplen);
 
-	p = put_bytes(p, mac_dst, 6);
-	p = put_bytes(p, mac_src, 6);
-	p = put_be16(p, 0x0800);
+	p = put_bytes(p, frame_ethernet, sizeof frame_ethernet);
 
 	ip = p;
 	*p++ = 0x45;			/* version 4, IHL 5 */
@@ -110,7 +111,7 @@ void frame_record_header(unsigned char out[FRAME_RECORD_LEN], uint32_t sec,
 	*p++ = pid >> 16;
 	*p++ = pid >> 8;
 	*p++ = pid;
-	p = put_bytes(p, ip_dst, 4);
+	p = put_bytes(p, frame_ip_dst, sizeof frame_ip_dst);
 	put_be16(ip + 10, frame_ip_checksum(ip, 20));
 
 	p = put_be16(p, pid & 0xffff);

@@ -29,6 +29,12 @@ enum frame_event {
 	EVENT_EXIT = 4,
 };
 
+/* The fixed Ethernet header of every record (locally administered MACs,
+ * EtherType IPv4) and the IPv4 destination: readers recognise frames by
+ * them. */
+extern const unsigned char frame_ethernet[14];
+extern const unsigned char frame_ip_dst[4];
+
 /* The 24-byte global header, little-endian on every host. */
 void frame_global_header(unsigned char out[FRAME_GLOBAL_LEN]);
 
