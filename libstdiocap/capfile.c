@@ -38,6 +38,18 @@ static int unlock_fail(int fd)
 	return -1;
 }
 
+/* Cuts the file back to size, keeping the errno of the failure that
+ * made it necessary. */
+static void cut_back(int fd, off_t size)
+{
+	int e = errno;
+
+	if (ftruncate(fd, size) < 0) {
+		/* the error reported is the one that brought us here */
+	}
+	errno = e;
+}
+
 static int is_sticky(const char *dir)
 {
 	struct stat st;
@@ -132,12 +144,7 @@ static int check_header(int fd, enum capfile_refusal *why)
 	if (st.st_size == 0) {
 		frame_global_header(hdr);
 		if (io_write_all(fd, hdr, sizeof hdr) < 0) {
-			int e = errno;
-
-			if (ftruncate(fd, 0) < 0) {
-				/* nothing more to do: errno reports the write */
-			}
-			errno = e;
+			cut_back(fd, 0);
 			return -1;
 		}
 		return 0;
@@ -319,7 +326,7 @@ int capfile_append_execve(struct capfile *cf, uint32_t pid,
 	struct timespec ts;
 	struct iovec iov[2];
 	struct stat before;
-	int part = 0, e;
+	int part = 0;
 	size_t arg = 0, pos = 0;
 
 	/* One lock for the whole blob keeps its records consecutive; a blob
@@ -339,11 +346,7 @@ int capfile_append_execve(struct capfile *cf, uint32_t pid,
 		iov[1].iov_base = buf;
 		iov[1].iov_len = rec.len;
 		if (write_locked(cf, iov, 2, FRAME_RECORD_LEN + rec.len) < 0) {
-			e = errno;
-			if (ftruncate(cf->fd, before.st_size) < 0) {
-				/* the error reported is the write's */
-			}
-			errno = e;
+			cut_back(cf->fd, before.st_size);
 			return unlock_fail(cf->fd);
 		}
 	}

@@ -164,10 +164,10 @@ static void forward_input(struct relay_stream *s)
 	s->off = 0;
 }
 
-/* Reads chunks of exactly FRAME_PAYLOAD_MAX bytes into the buffer,
- * one record each: one chunk for stdin, which is read only as fast as the
- * child takes it (SPEC §3); for the child's output as many as the buffer
- * holds while the pipe has more, so one locked writev captures them all.
+/* Reads up to `chunks` reads of exactly FRAME_PAYLOAD_MAX bytes into the
+ * buffer, one record each: for the child's output as many as the buffer
+ * holds while the pipe has more; for stdin one, plus those that
+ * stdin_extra_chunks allows. One locked writev then captures them all.
  * Returns the number of records added; sets *eof at EOF or a read error
  * that ends the stream (EIO of a hung-up terminal). */
 static size_t fill(struct relay_stream *s, int chunks,
