@@ -103,6 +103,17 @@ hexdigits = sys.stdin.read().replace(":", "").split()
 sys.stdout.buffer.write(bytes.fromhex("".join(hexdigits)))' >"$4"
 }
 
+# tree_copy DIR: a fresh copy of the build inputs of the tree in DIR, no
+# build outputs.
+tree_copy() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	(cd "$SRCDIR" && tar cf - --exclude='*.o' --exclude='*.d' \
+		--exclude=scripts/mkapplets \
+		Config.in Makefile applets libstdiocap scripts configs) |
+		(cd "$1" && tar xf -)
+}
+
 # build_variant NAME [CONFIG_LINE...]: builds a copy of the tree in
 # $OUT/NAME with the defaults of Config.in plus the given .config lines
 # (e.g. 'CONFIG_FAIL_CLOSED=y'). Sets VARIANT to the binary; on failure
@@ -110,12 +121,7 @@ sys.stdout.buffer.write(bytes.fromhex("".join(hexdigits)))' >"$4"
 build_variant() {
 	_dir=$OUT/$1
 	shift
-	rm -rf "$_dir"
-	mkdir -p "$_dir"
-	(cd "$SRCDIR" && tar cf - --exclude='*.o' --exclude='*.d' \
-		--exclude=scripts/mkapplets \
-		Config.in Makefile applets libstdiocap scripts configs) |
-		(cd "$_dir" && tar xf -) || return 1
+	tree_copy "$_dir" || return 1
 	# shellcheck disable=SC2034 # read by the test files that source this
 	VARIANT=$_dir/stdiocap
 	(

@@ -18,12 +18,7 @@ tree_build() {
 	TREE=$OUT/$1
 	_defconfig=$2
 	shift 2
-	rm -rf "$TREE"
-	mkdir -p "$TREE"
-	(cd "$SRCDIR" && tar cf - --exclude='*.o' --exclude='*.d' \
-		--exclude=scripts/mkapplets \
-		Config.in Makefile applets libstdiocap scripts configs) |
-		(cd "$TREE" && tar xf -) || return 1
+	tree_copy "$TREE" || return 1
 	: >"$TREE/config.extra"
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		printf '%s\n' "$1" >>"$TREE/config.extra"
