@@ -3,7 +3,8 @@
 #
 #   make [V=1] [CROSS_COMPILE=arm-linux-musleabihf-]   build ./stdiocap
 #   make defconfig | NAME_defconfig | menuconfig | ...  configure
-#   make install CONFIG_PREFIX=DIR                      binary + applet links
+#   make install CONFIG_PREFIX=DIR [INSTALL_MAN=1]      binary + applet links
+#                                                       (+ share/man/man1/stdiocap.1)
 #   make check | demo | help
 
 # ---- output discipline (Kbuild): V=1 only from the command line
@@ -37,6 +38,9 @@ CONFIG_PREFIX ?= ./_install
 CROSS_COMPILE ?= $(call unquote,$(CONFIG_CROSS_COMPILER_PREFIX))
 INSTALL_DIR := $(call unquote,$(CONFIG_INSTALL_DIR))
 INSTALL_DIR := $(if $(INSTALL_DIR),$(INSTALL_DIR),bin)
+# the man page is for desks, not boards: installed only when asked
+INSTALL_MAN ?= 0
+MANDIR ?= share/man
 
 # ---- toolchain: musl, static; CC and CFLAGS may be overridden
 # SANITIZE=address or SANITIZE=undefined (scripts/check-sanitize): the
@@ -164,6 +168,12 @@ install: $(GEN)/applets.list
 		exit 1; fi
 	$(Q)sh applets/install.sh "$(CONFIG_PREFIX)" "$(INSTALL_DIR)" \
 		$(GEN)/applets.list stdiocap
+ifeq ($(INSTALL_MAN),1)
+	$(Q)mkdir -p "$(CONFIG_PREFIX)/$(MANDIR)/man1"
+	$(Q)cp -f doc/stdiocap.1 "$(CONFIG_PREFIX)/$(MANDIR)/man1/stdiocap.1"
+	$(Q)chmod 644 "$(CONFIG_PREFIX)/$(MANDIR)/man1/stdiocap.1"
+	@echo "  INSTALL $(CONFIG_PREFIX)/$(MANDIR)/man1/stdiocap.1"
+endif
 
 check-qemu: stdiocap
 	$(Q)sh scripts/install-deps
@@ -200,6 +210,7 @@ help:
 	@echo 'Building:'
 	@echo '  all (default)    ./stdiocap, static, musl (CROSS_COMPILE=... to cross-build)'
 	@echo '  install          CONFIG_PREFIX/$(INSTALL_DIR)/stdiocap + one link per applet'
+	@echo '                   (INSTALL_MAN=1: also CONFIG_PREFIX/$(MANDIR)/man1/stdiocap.1)'
 	@echo '  clean, distclean remove build outputs (and .config)'
 	@echo 'Testing:'
 	@echo '  check            install test tools if missing, build, run every test'

@@ -12,6 +12,23 @@
 : "${STDIOCAP:?run through tests/run.sh}" "${SRCDIR:?}" "${OUT:?}"
 PCAPCHECK="python3 $SRCDIR/tests/pcapcheck.py"
 
+# ---- the vocabulary: one line per assertion, the name said once
+#
+#   check NAME CMD... ['&&' CMD...]   every CMD succeeds, in order
+#   expect NAME RC STDOUT [STDERR_ERE] -- CMD...
+#                                     CMD exits RC, prints exactly STDOUT
+#                                     (printf %b), and on stderr nothing or
+#                                     one line matching STDERR_ERE
+#   prints NAME FILE CMD...           CMD exits 0, prints exactly FILE,
+#                                     nothing on stderr
+#   refuses NAME RC MESSAGE CMD...    CMD exits RC within 10 s, its stderr
+#                                     is exactly the line MESSAGE
+#   same_as_bare ...                  (below) wrapped and bare runs agree
+#   capture_ok FILE                   (below) pcapcheck and tshark agree
+# and predicates to use with check: not, rc_is, same_text, same_bytes,
+# one_line, target_of. pass/fail/skip print a result line directly, for
+# the rare test that is none of these.
+
 pass() { echo "PASS: $1"; }
 fail() {
 	echo "FAIL: $1"
@@ -20,33 +37,124 @@ fail() {
 }
 skip() { echo "SKIP: $1 ($2)"; }
 
-# check NAME COMMAND...: PASS when COMMAND succeeds.
+# check NAME CMD... ['&&' CMD...]: PASS when every CMD succeeds; they run
+# in order and stop at the first failure, which FAIL names. A CMD is a
+# simple command (a function, a program, [ ... ]): for a pipeline or a
+# negation, use a predicate (not CMD..., or a function).
 check() {
-	_name=$1
+	_ck_name=$1
 	shift
-	if "$@" >"$OUT/check.log" 2>&1; then
-		pass "$_name"
+	_ck_cmd='' _ck_i=0 _ck_bad='' _ck_a=''
+	# "${N}" words of the current CMD; eval expands them without splitting
+	while [ "$_ck_i" -lt $# ]; do
+		_ck_i=$((_ck_i + 1))
+		eval "_ck_a=\${$_ck_i}"
+		if [ "$_ck_a" != '&&' ]; then
+			_ck_cmd="$_ck_cmd \"\${$_ck_i}\""
+			[ "$_ck_i" -lt $# ] && continue
+		fi
+		[ -n "$_ck_cmd" ] || { echo "check: '$_ck_name': empty command" >&2; exit 2; }
+		eval "_check_exec $_ck_cmd" >"$OUT/check.log" 2>&1 || { _ck_bad=1; break; }
+		_ck_cmd=''
+	done
+	if [ -z "$_ck_bad" ]; then
+		pass "$_ck_name"
 	else
-		fail "$_name" "command: $*"
+		eval "set -- $_ck_cmd"
+		fail "$_ck_name" "failed: $*"
 		[ -z "${VERBOSE:-}" ] || sed 's/^/      | /' "$OUT/check.log"
 	fi
 }
+_check_exec() { "$@"; }
 
-# testing NAME COMMAND EXPECTED_STDOUT INPUT_FILE STDIN
-# (3-5 are printf %b strings; COMMAND runs in sh -c inside $OUT/t with
-# "input" holding INPUT_FILE)
-testing() {
-	[ $# -eq 5 ] || { echo "testing: '$1' needs 5 arguments, got $#" >&2; exit 2; }
-	_t=$OUT/t
-	rm -rf "$_t" && mkdir -p "$_t"
-	printf '%b' "$3" >"$_t/.expected"
-	[ -z "$4" ] || printf '%b' "$4" >"$_t/input"
-	printf '%b' "$5" | (cd "$_t" && sh -c "$2") >"$_t/.actual" 2>"$_t/.stderr"
-	if cmp -s "$_t/.expected" "$_t/.actual"; then
-		pass "$1"
+# not CMD...: succeeds when CMD fails.
+not() { ! "$@"; }
+
+# rc_is FILE N: FILE (an exit status saved with echo $? >FILE) says N.
+rc_is() { [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }
+
+# same_text FILE LINE...: FILE holds exactly these lines.
+same_text() {
+	_st_file=$1
+	shift
+	printf '%s\n' "$@" >"$OUT/same_text.exp"
+	cmp -s "$OUT/same_text.exp" "$_st_file"
+}
+
+# same_bytes FILE STRING: FILE holds exactly printf %b STRING (NULs and
+# missing final newlines included).
+same_bytes() {
+	printf '%b' "$2" >"$OUT/same_bytes.exp"
+	cmp -s "$OUT/same_bytes.exp" "$1"
+}
+
+# one_line FILE [ERE]: FILE is exactly one line (matching ERE, if given).
+one_line() {
+	[ "$(wc -l <"$1")" -eq 1 ] && [ "$(wc -c <"$1")" -gt 0 ] || return 1
+	[ $# -lt 2 ] || grep -Eq -- "$2" "$1"
+}
+
+# target_of NAME: the target of applet NAME in $STDIOCAP, empty if none.
+target_of() {
+	"$STDIOCAP" --list | awk -v n="$1" '$1 == n { print $2 }'
+}
+
+# expect NAME RC STDOUT [STDERR_ERE] -- CMD...: see above. CMD runs with
+# stdin from /dev/null under a 30 s limit; its output stays in
+# $OUT/run.{out,err,rc} for a further check.
+expect() {
+	_ex_name=$1 _ex_rc=$2 _ex_out=$3 _ex_err=
+	shift 3
+	if [ "$1" != -- ]; then
+		_ex_err=$1
+		shift
+	fi
+	[ "$1" = -- ] || { echo "expect: '$_ex_name': -- missing" >&2; exit 2; }
+	shift
+	timeout 30 "$@" >"$OUT/run.out" 2>"$OUT/run.err" </dev/null
+	echo $? >"$OUT/run.rc"
+	_ex_why=
+	rc_is "$OUT/run.rc" "$_ex_rc" || _ex_why="exit $(cat "$OUT/run.rc"), expected $_ex_rc"
+	same_bytes "$OUT/run.out" "$_ex_out" || _ex_why="$_ex_why; stdout differs"
+	if [ -n "$_ex_err" ]; then
+		one_line "$OUT/run.err" "$_ex_err" ||
+			_ex_why="$_ex_why; stderr is not one line matching $_ex_err"
 	else
-		fail "$1"
-		[ -z "${VERBOSE:-}" ] || diff -u "$_t/.expected" "$_t/.actual" | sed 's/^/      | /'
+		[ ! -s "$OUT/run.err" ] || _ex_why="$_ex_why; stderr not empty"
+	fi
+	if [ -z "$_ex_why" ]; then
+		pass "$_ex_name"
+	else
+		fail "$_ex_name" "$_ex_why" "stdout: $(head -c 200 "$OUT/run.out")" \
+			"stderr: $(head -c 300 "$OUT/run.err")"
+	fi
+}
+
+# prints NAME EXPECTED_FILE CMD...: see above.
+prints() {
+	_pr_name=$1 _pr_exp=$2
+	shift 2
+	"$@" >"$OUT/actual" 2>"$OUT/stderr"
+	_pr_rc=$?
+	if [ "$_pr_rc" -eq 0 ] && cmp -s "$_pr_exp" "$OUT/actual" && [ ! -s "$OUT/stderr" ]; then
+		pass "$_pr_name"
+	else
+		fail "$_pr_name" "exit $_pr_rc; stderr: $(head -c 300 "$OUT/stderr")"
+		[ -z "${VERBOSE:-}" ] || diff -u "$_pr_exp" "$OUT/actual" | sed 's/^/      | /'
+	fi
+}
+
+# refuses NAME RC MESSAGE CMD...: see above.
+refuses() {
+	_rf_name=$1 _rf_want=$2 _rf_msg=$3
+	shift 3
+	timeout 10 "$@" >"$OUT/actual" 2>"$OUT/stderr"
+	_rf_rc=$?
+	printf '%s\n' "$_rf_msg" >"$OUT/expected.err"
+	if [ "$_rf_rc" -eq "$_rf_want" ] && cmp -s "$OUT/expected.err" "$OUT/stderr"; then
+		pass "$_rf_name"
+	else
+		fail "$_rf_name" "exit $_rf_rc (want $_rf_want); stderr: $(head -c 300 "$OUT/stderr")"
 	fi
 }
 
@@ -110,7 +218,7 @@ tree_copy() {
 	mkdir -p "$1"
 	(cd "$SRCDIR" && tar cf - --exclude='*.o' --exclude='*.d' \
 		--exclude=scripts/mkapplets \
-		Config.in Makefile applets libstdiocap scripts configs) |
+		Config.in Makefile applets libstdiocap scripts configs doc) |
 		(cd "$1" && tar xf -)
 }
 
