@@ -11,10 +11,14 @@
 
 : "${STDIOCAP:?run through tests/run.sh}" "${SRCDIR:?}" "${OUT:?}"
 PCAPCHECK="python3 $SRCDIR/tests/pcapcheck.py"
+# pcapcheck ARGS...: the independent reader, as a command check can run
+pcapcheck() { python3 "$SRCDIR/tests/pcapcheck.py" "$@"; }
 
 # ---- the vocabulary: one line per assertion, the name said once
 #
 #   check NAME CMD... ['&&' CMD...]   every CMD succeeds, in order
+#   run ID CMD...                     (no result line) CMD's output and
+#                                     status into $OUT/ID.{out,err,rc}
 #   expect NAME RC STDOUT [STDERR_ERE] -- CMD...
 #                                     CMD exits RC, prints exactly STDOUT
 #                                     (printf %b), and on stderr nothing or
@@ -25,7 +29,7 @@ PCAPCHECK="python3 $SRCDIR/tests/pcapcheck.py"
 #                                     is exactly the line MESSAGE
 #   same_as_bare ...                  (below) wrapped and bare runs agree
 #   capture_ok FILE                   (below) pcapcheck and tshark agree
-# and predicates to use with check: not, rc_is, same_text, same_bytes,
+# and predicates to use with check: pcapcheck, not, rc_is, same_text, same_bytes,
 # one_line, target_of. pass/fail/skip print a result line directly, for
 # the rare test that is none of these.
 
@@ -99,9 +103,17 @@ target_of() {
 	"$STDIOCAP" --list | awk -v n="$1" '$1 == n { print $2 }'
 }
 
-# expect NAME RC STDOUT [STDERR_ERE] -- CMD...: see above. CMD runs with
-# stdin from /dev/null under a 30 s limit; its output stays in
-# $OUT/run.{out,err,rc} for a further check.
+# run ID CMD...: CMD with stdin from /dev/null under a 30 s limit; its
+# stdout, stderr and exit status in $OUT/ID.out, $OUT/ID.err, $OUT/ID.rc.
+run() {
+	_rn_id=$1
+	shift
+	timeout 30 "$@" >"$OUT/$_rn_id.out" 2>"$OUT/$_rn_id.err" </dev/null
+	echo $? >"$OUT/$_rn_id.rc"
+}
+
+# expect NAME RC STDOUT [STDERR_ERE] -- CMD...: see above. CMD is run
+# (run above) as ID "run": $OUT/run.{out,err,rc} stay for a further check.
 expect() {
 	_ex_name=$1 _ex_rc=$2 _ex_out=$3 _ex_err=
 	shift 3
@@ -111,8 +123,7 @@ expect() {
 	fi
 	[ "$1" = -- ] || { echo "expect: '$_ex_name': -- missing" >&2; exit 2; }
 	shift
-	timeout 30 "$@" >"$OUT/run.out" 2>"$OUT/run.err" </dev/null
-	echo $? >"$OUT/run.rc"
+	run run "$@"
 	_ex_why=
 	rc_is "$OUT/run.rc" "$_ex_rc" || _ex_why="exit $(cat "$OUT/run.rc"), expected $_ex_rc"
 	same_bytes "$OUT/run.out" "$_ex_out" || _ex_why="$_ex_why; stdout differs"
