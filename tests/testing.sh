@@ -27,7 +27,8 @@ pcapcheck() { python3 "$SRCDIR/tests/pcapcheck.py" "$@"; }
 #                                     nothing on stderr
 #   refuses NAME RC MESSAGE CMD...    CMD exits RC within 10 s, its stderr
 #                                     is exactly the line MESSAGE
-#   same_as_bare ...                  (below) wrapped and bare runs agree
+#   same_as_bare NAME INPUT -- APPLET ARGS...
+#                                     (below) wrapped and bare runs agree
 #   capture_ok FILE                   (below) pcapcheck and tshark agree
 # and predicates to use with check: pcapcheck, not, rc_is, same_text, same_bytes,
 # one_line, target_of. pass/fail/skip print a result line directly, for
@@ -166,6 +167,68 @@ refuses() {
 		pass "$_rf_name"
 	else
 		fail "$_rf_name" "exit $_rf_rc (want $_rf_want); stderr: $(head -c 300 "$OUT/stderr")"
+	fi
+}
+
+# relay_exec: sets EXEC to tests/helpers/relay-exec (built once into
+# $OUT), which starts a program with a chosen argv[0] and starting signal
+# state; EXEC is empty and relay_exec fails if cc cannot build it.
+relay_exec() {
+	EXEC=$OUT/relay-exec
+	[ -x "$EXEC" ] && return 0
+	cc -O -o "$EXEC" "$SRCDIR/tests/helpers/relay-exec.c" >"$OUT/relay-exec.log" 2>&1 && return 0
+	EXEC=
+	return 1
+}
+
+# sab_run INPUT [RELAY-EXEC OPTIONS] -- APPLET [ARGS...]: runs
+# "$BIN/APPLET" (wrap_setup) and the bare target, both with argv[0] APPLET
+# and stdin from INPUT, into $OUT/sab/{wrapped,bare}.{out,err,rc}. Returns
+# 0 when stdout, stderr and exit status are identical; else SAB_WHY says
+# what. Needs relay_exec.
+sab_run() {
+	_sb_in=$1
+	shift
+	_sb_applet=
+	_sb_next=
+	for _sb_x; do
+		if [ -n "$_sb_next" ]; then
+			_sb_applet=$_sb_x
+			break
+		fi
+		[ "$_sb_x" != -- ] || _sb_next=1
+	done
+	_sb_d=$OUT/sab
+	rm -rf "$_sb_d"
+	mkdir -p "$_sb_d"
+	SAB_WHY=
+	timeout -k 5 30 "$EXEC" -p "$BIN/$_sb_applet" "$@" <"$_sb_in" \
+		>"$_sb_d/wrapped.out" 2>"$_sb_d/wrapped.err"
+	echo $? >"$_sb_d/wrapped.rc"
+	timeout -k 5 30 "$EXEC" -p "$(target_of "$_sb_applet")" "$@" <"$_sb_in" \
+		>"$_sb_d/bare.out" 2>"$_sb_d/bare.err"
+	echo $? >"$_sb_d/bare.rc"
+	for _sb_f in out err rc; do
+		if ! cmp -s "$_sb_d/bare.$_sb_f" "$_sb_d/wrapped.$_sb_f"; then
+			SAB_WHY="$_sb_f differs: bare $(od -An -c "$_sb_d/bare.$_sb_f" | head -c 300) / wrapped $(od -An -c "$_sb_d/wrapped.$_sb_f" | head -c 300)"
+			return 1
+		fi
+	done
+}
+
+# same_as_bare NAME INPUT [RELAY-EXEC OPTIONS] -- APPLET [ARGS...]: the
+# wrapped and the bare run (sab_run) write the same stdout and stderr and
+# end the same way (toybox's TEST_HOST). Options: -i SIG starts both with
+# SIG ignored, -b SIG with SIG blocked.
+same_as_bare() {
+	_sb_name=$1
+	shift
+	if ! relay_exec; then
+		skip "$_sb_name" "cc could not build tests/helpers/relay-exec.c"
+	elif sab_run "$@"; then
+		pass "$_sb_name"
+	else
+		fail "$_sb_name" "$SAB_WHY"
 	fi
 }
 
