@@ -43,7 +43,8 @@ fail() {
 skip() { echo "SKIP: $1 ($2)"; }
 
 # check NAME CMD... ['&&' CMD...]: PASS when every CMD succeeds; they run
-# in order and stop at the first failure, which FAIL names. A CMD is a
+# in order and stop at the first failure, which FAIL names. Returns 0 on
+# PASS, 1 on FAIL. A CMD is a
 # simple command (a function, a program, [ ... ]): for a pipeline or a
 # negation, use a predicate (not CMD..., or a function).
 check() {
@@ -64,11 +65,12 @@ check() {
 	done
 	if [ -z "$_ck_bad" ]; then
 		pass "$_ck_name"
-	else
-		eval "set -- $_ck_cmd"
-		fail "$_ck_name" "failed: $*"
-		[ -z "${VERBOSE:-}" ] || sed 's/^/      | /' "$OUT/check.log"
+		return 0
 	fi
+	eval "set -- $_ck_cmd"
+	fail "$_ck_name" "failed: $*"
+	[ -z "${VERBOSE:-}" ] || sed 's/^/      | /' "$OUT/check.log"
+	return 1
 }
 _check_exec() { "$@"; }
 
