@@ -30,9 +30,10 @@ pcapcheck() { python3 "$SRCDIR/tests/pcapcheck.py" "$@"; }
 #   same_as_bare NAME INPUT -- APPLET ARGS...
 #                                     (below) wrapped and bare runs agree
 #   capture_ok FILE                   (below) pcapcheck and tshark agree
-# and predicates to use with check: pcapcheck, not, rc_is, same_text, same_bytes,
-# one_line, target_of. pass/fail/skip print a result line directly, for
-# the rare test that is none of these.
+# and predicates to use with check: pcapcheck, not, rc_is, same_text,
+# same_bytes, one_line, target_of, capture_ok, tshark_ok. pass, fail and
+# skip print a result line directly, for a SKIP or a setup step that
+# cannot go on.
 
 pass() { echo "PASS: $1"; }
 fail() {
@@ -44,9 +45,11 @@ skip() { echo "SKIP: $1 ($2)"; }
 
 # check NAME CMD... ['&&' CMD...]: PASS when every CMD succeeds; they run
 # in order and stop at the first failure, which FAIL names. Returns 0 on
-# PASS, 1 on FAIL. A CMD is a
-# simple command (a function, a program, [ ... ]): for a pipeline or a
-# negation, use a predicate (not CMD..., or a function).
+# PASS, 1 on FAIL. A CMD is a simple command (a function, a program,
+# [ ... ]): for a pipeline or a negation, use a predicate (not CMD..., or
+# a function). Every argument, $(...) included, is expanded when check is
+# called, before the first CMD runs: an argument that needs an earlier
+# CMD's effect belongs inside a predicate function.
 check() {
 	_ck_name=$1
 	shift
