@@ -369,7 +369,7 @@ static int same_as_stdio(int fd)
 
 /* An empty file gets our header, a non-empty one must already start
  * with it (never write into someone else's file). Returns the size. */
-static off_t check_header(struct capfile *cf)
+static off_t check_header(struct capfile *cf, int *fresh)
 {
 	unsigned char hdr[FRAME_GLOBAL_LEN];
 	struct stat st;
@@ -390,6 +390,7 @@ static off_t check_header(struct capfile *cf)
 			cut_back(cf->fd, 0);
 			return -1;
 		}
+		*fresh = 1;
 		return FRAME_GLOBAL_LEN;
 	}
 	if (r < FRAME_GLOBAL_LEN || !frame_global_header_valid(hdr)) {
@@ -471,11 +472,14 @@ static off_t tail_cut(int fd, off_t size)
 }
 
 /* Under the lock: the file ends on a record boundary behind a global
- * header of ours. Returns its size. */
-static off_t prepare(struct capfile *cf)
+ * header of ours. Returns its size; *fresh says the header was just
+ * written (a new, truncated or rotated file). */
+static off_t prepare(struct capfile *cf, int *fresh)
 {
-	off_t size = check_header(cf), cut;
+	off_t size, cut;
 
+	*fresh = 0;
+	size = check_header(cf, fresh);
 	if (size < 0 || size == cf->end || size == FRAME_GLOBAL_LEN)
 		return size;
 	cut = tail_cut(cf->fd, size);
@@ -499,7 +503,7 @@ static void stamp(struct frame_head *h)
 int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 		 int lock_ms, enum capfile_refusal *why)
 {
-	int fd;
+	int fd, fresh;
 
 	*why = CAPFILE_SYSCALL;
 	memset(cf, 0, sizeof *cf);
@@ -518,7 +522,7 @@ int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 		*why = CAPFILE_IS_STDIO;
 		return io_close(cf->fd);
 	}
-	if (lock_ex(cf) < 0 || check_header(cf) < 0) {
+	if (lock_ex(cf) < 0 || check_header(cf, &fresh) < 0) {
 		*why = cf->why ? cf->why : CAPFILE_SYSCALL;
 		if (cf->why != CAPFILE_LOCK_TIMEOUT)
 			unlock_fail(cf->fd);
@@ -574,6 +578,36 @@ static int write_locked(struct capfile *cf, struct iovec *iov, int n,
 	return -1;
 }
 
+/* The execve blob of argv and envp as dport-3 records, at size, under
+ * the lock; the header fields but event and len come from h. A blob
+ * that does not fit whole is cut off whole, or a reader would meet a
+ * process whose argv never ends. */
+static int blob_locked(struct capfile *cf, struct frame_head h,
+		       char *const argv[], char *const envp[], off_t size)
+{
+	unsigned char buf[FRAME_PAYLOAD_MAX], head[FRAME_RECORD_LEN];
+	struct frame_blob blob;
+	struct iovec iov[2];
+	off_t before = size;
+
+	h.event = EVENT_EXECVE;
+	frame_blob_init(&blob, argv, envp);
+	while ((h.len = frame_blob_next(&blob, buf))) {
+		frame_record_header(head, &h);
+		iov[0].iov_base = head;
+		iov[0].iov_len = FRAME_RECORD_LEN;
+		iov[1].iov_base = buf;
+		iov[1].iov_len = h.len;
+		if (write_locked(cf, iov, 2, FRAME_RECORD_LEN + h.len, size) < 0) {
+			cut_back(cf->fd, before);
+			cf->end = before;
+			return -1;
+		}
+		size = cf->end;
+	}
+	return 0;
+}
+
 int capfile_append(struct capfile *cf, uint32_t pid,
 		   struct capfile_record *rec, size_t n)
 {
@@ -581,6 +615,7 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 	struct frame_head h;
 	size_t i, total = 0;
 	off_t size;
+	int fresh;
 
 	if (n > BATCH_MAX) {
 		errno = EINVAL;
@@ -588,13 +623,20 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 	}
 	if (lock_ex(cf) < 0)
 		return -1;
-	size = prepare(cf);
+	size = prepare(cf, &fresh);
 	if (size < 0)
 		return unlock_fail(cf->fd);
 	fault_point(rec[0].event);
 	stamp(&h);
 	h.pid = pid;
 	h.ppid = cf->ppid;
+	/* A file emptied under us (rotated): the process is introduced
+	 * again, so its records are a capture of their own. */
+	if (fresh && cf->argv) {
+		if (blob_locked(cf, h, cf->argv, cf->envp, size) < 0)
+			return unlock_fail(cf->fd);
+		size = cf->end;
+	}
 	for (i = 0; i < n; i++) {
 		h.event = rec[i].event;
 		h.len = rec[i].len;
@@ -614,38 +656,23 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 int capfile_append_execve(struct capfile *cf, uint32_t pid,
 			  char *const argv[], char *const envp[])
 {
-	unsigned char buf[FRAME_PAYLOAD_MAX], head[FRAME_RECORD_LEN];
-	struct frame_blob blob;
 	struct frame_head h;
-	struct iovec iov[2];
-	off_t before, size;
+	off_t size;
+	int fresh;
 
-	/* One lock for the whole blob keeps its records consecutive; a blob
-	 * that does not fit whole is cut off whole, or a reader would meet
-	 * a process whose argv never ends. */
+	/* One lock for the whole blob keeps its records consecutive. */
 	if (lock_ex(cf) < 0)
 		return -1;
-	before = size = prepare(cf);
+	size = prepare(cf, &fresh);
 	if (size < 0)
 		return unlock_fail(cf->fd);
 	stamp(&h);
 	h.pid = pid;
 	h.ppid = cf->ppid;
-	h.event = EVENT_EXECVE;
-	frame_blob_init(&blob, argv, envp);
-	while ((h.len = frame_blob_next(&blob, buf))) {
-		frame_record_header(head, &h);
-		iov[0].iov_base = head;
-		iov[0].iov_len = FRAME_RECORD_LEN;
-		iov[1].iov_base = buf;
-		iov[1].iov_len = h.len;
-		if (write_locked(cf, iov, 2, FRAME_RECORD_LEN + h.len, size) < 0) {
-			cut_back(cf->fd, before);
-			cf->end = before;
-			return unlock_fail(cf->fd);
-		}
-		size = cf->end;
-	}
+	if (blob_locked(cf, h, argv, envp, size) < 0)
+		return unlock_fail(cf->fd);
+	cf->argv = argv;
+	cf->envp = envp;
 	unlock(cf->fd);
 	return 0;
 }

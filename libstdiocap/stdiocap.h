@@ -196,6 +196,9 @@ struct capfile {
 				 * 0 after capfile_open: the caller sets it */
 	int lock_ms;		/* the longest wait for the lock */
 	off_t end;		/* where our last append ended; -1: unknown */
+	/* the execve blob written by capfile_append_execve: written again
+	 * before the next records when the file is found emptied */
+	char *const *argv, *const *envp;
 	/* While waiting for the lock: called with a pause in microseconds
 	 * to spend (the relay serves signals in it); NULL: sleep. */
 	void (*wait)(void *ctx, long usec);
@@ -227,7 +230,9 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 		   struct capfile_record *rec, size_t n);
 
 /* Appends the execve blob of argv and envp as dport-3 records of at most
- * FRAME_PAYLOAD_MAX bytes, consecutive under one lock. */
+ * FRAME_PAYLOAD_MAX bytes, consecutive under one lock. argv and envp are
+ * kept (not copied): a file found empty later (truncated, rotated) gets
+ * them again before the next records of pid. */
 int capfile_append_execve(struct capfile *cf, uint32_t pid,
 			  char *const argv[], char *const envp[]);
 
