@@ -31,7 +31,7 @@ static void ex_begin(const struct read_opts *o)
  * of the PID, in a capture that starts mid-way). */
 static int ex_start(const struct read_opts *o, struct inst *p)
 {
-	if (p->pid == o->pid && (p->blen || !ex.seen) &&
+	if (p->pid == o->pid && (p->split.len || !ex.seen) &&
 	    ++ex.seen == o->instance) {
 		p->pinned = 1;	/* its records must reach io */
 		p->ref = ex.found = 1;

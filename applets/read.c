@@ -66,62 +66,6 @@ static struct {
 static struct inst insts[INST_MAX];
 static struct capread cr;
 
-/* ---- the argv/env split of an execve blob
- * The split is after the last empty item whose later items all hold '='
- * (an empty argument is ambiguous; tests/pcapcheck.py splits the same
- * way), else after the first. Offsets are just past an empty item's NUL.
- * last_ok: the items after the last empty one all hold '='; snap_*: the
- * same one empty item earlier, for when the blob's own final empty item
- * (env's terminator) comes. */
-static void split_feed(struct inst *p, const unsigned char *b, size_t n)
-{
-	struct inst_split *s = &p->split;
-	size_t i;
-
-	for (i = 0; i < n; i++, p->blen++) {
-		s->empty = 0;
-		if (b[i]) {
-			s->eq |= b[i] == '=';
-			s->nul = 0;
-			continue;
-		}
-		if (s->nul) {		/* an empty item */
-			s->empty = 1;
-			s->terms += s->terms < 2;
-			s->snap_end = s->last_end;
-			s->snap_ok = s->last_ok;
-			s->last_end = p->blen + 1;
-			s->last_ok = 1;
-			if (!s->first_end)
-				s->first_end = p->blen + 1;
-		} else {
-			s->last_ok &= s->eq;
-		}
-		s->eq = 0;
-		s->nul = 1;
-	}
-	s->done = s->terms == 2 && s->empty;
-}
-
-size_t inst_argv_len(const struct inst *p)
-{
-	return p->split.done && p->split.snap_ok ? p->split.snap_end :
-	       p->split.first_end;
-}
-
-/* ---- until libstdiocap decodes them (the capture format's one home) */
-static uint32_t record_status(const struct capread_record *r)
-{
-	return (uint32_t)r->data[0] << 24 | r->data[1] << 16 |
-	       r->data[2] << 8 | r->data[3];
-}
-
-static uint32_t record_ppid(const struct capread_record *r)
-{
-	(void)r;
-	return 0;
-}
-
 /* ---- the instance table */
 
 static struct inst *inst_find(uint32_t pid)
@@ -201,10 +145,10 @@ static struct inst *inst_new(const struct capread_record *r)
 	memset(p, 0, offsetof(struct inst, head));
 	p->seq = ++rd.seq;
 	p->pid = r->pid;
-	p->ppid = record_ppid(r);
+	p->ppid = r->ppid;
 	p->sec = p->end_sec = r->sec;
 	p->usec = p->end_usec = r->usec;
-	p->split.nul = 1;
+	frame_split_init(&p->split);
 	return p;
 }
 
@@ -223,7 +167,8 @@ static int on_record(const struct capread_record *r)
 	if (rd.blob && (rd.blob != p || r->event != EVENT_EXECVE) &&
 	    inst_start(rd.blob))
 		return 1;
-	if (r->event == EVENT_EXECVE && p && (p->io || p->split.done)) {
+	if (r->event == EVENT_EXECVE && p &&
+	    (p->io || frame_split_done(&p->split))) {
 		if (inst_close(p, INST_REPLACED))
 			return 1;
 		p = NULL;
@@ -235,13 +180,13 @@ static int on_record(const struct capread_record *r)
 	}
 	p->last = cr.number;
 	if (r->event == EVENT_EXECVE) {
-		split_feed(p, r->data, r->len);
+		frame_split_feed(&p->split, r->data, r->len);
 		n = r->len < INST_HEAD - p->hlen ? r->len : INST_HEAD - p->hlen;
 		memcpy(p->head + p->hlen, r->data, n);
 		p->hlen += n;
 		if (rd.cmd->exec)
 			rd.cmd->exec(p, r->data, r->len);
-		if (!p->split.done) {
+		if (!frame_split_done(&p->split)) {
 			rd.blob = p;
 			return 0;
 		}
@@ -252,7 +197,7 @@ static int on_record(const struct capread_record *r)
 	p->end_sec = r->sec;
 	p->end_usec = r->usec;
 	if (r->event == EVENT_EXIT) {
-		p->status = record_status(r);
+		p->status = frame_exit_decode(r->data);
 		return inst_close(p, INST_EXITED);
 	}
 	p->io = 1;

@@ -92,18 +92,14 @@ struct inst {
 	unsigned char started;	/* start hook called */
 	unsigned char io;	/* a stdin/stdout/stderr record was seen */
 	uint32_t ref;		/* the command's own use (tree: its node) */
-	uint32_t blen;		/* execve bytes so far */
-	struct inst_split {	/* the argv/env split so far (read.c) */
-		uint32_t first_end, last_end, snap_end;
-		unsigned char last_ok, snap_ok, eq, terms, nul, empty, done;
-	} split;
+	struct frame_split split;	/* its execve blob so far */
 	unsigned hlen;		/* bytes of head used */
 	unsigned char head[INST_HEAD];
 };
 
 /* Where argv ends in the instance's blob: just past its terminating
  * empty item; 0 while not known. */
-size_t inst_argv_len(const struct inst *p);
+#define inst_argv_len(p) frame_split_argv_len(&(p)->split)
 
 /* ---- the hooks */
 struct read_cmd {

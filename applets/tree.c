@@ -21,6 +21,7 @@ enum {
 struct node {
 	struct inst p;		/* the instance; p.head holds only argv */
 	uint32_t parent, child, last, next;	/* node numbers; 0: none */
+	uint32_t argv;		/* argv's length in p.head; 0: "..." */
 };
 
 static struct {
@@ -74,8 +75,7 @@ static int tree_start(const struct read_opts *o, struct inst *p)
 	if (d->p.hlen > ARGV_KEEP)
 		d->p.hlen = ARGV_KEEP;
 	memcpy(d->p.head, p->head, d->p.hlen);
-	if (argv > ARGV_KEEP)
-		d->p.split.done = d->p.split.first_end = 0;	/* "..." */
+	d->argv = argv <= ARGV_KEEP ? argv : 0;
 	if (p->ppid && p->ppid != p->pid && tt.by_pid[p->ppid & 0xffffff]) {
 		d->parent = tt.by_pid[p->ppid & 0xffffff];
 		up = &tt.nodes[d->parent];
@@ -128,7 +128,7 @@ static void tree_line(const struct node *d, unsigned depth)
 		out_pad("", 0, 3 * (depth - 1), 0);
 		out_str("\\_ ");
 	}
-	out_argv(d->p.head, d->p.hlen, inst_argv_len(&d->p));
+	out_argv(d->p.head, d->p.hlen, d->argv);
 	out_ch('\n');
 }
 
