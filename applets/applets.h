@@ -63,10 +63,19 @@ void msg_parts(const char *const *part, unsigned n, int err);
 	"  --transcript [--env|--env-diff] [--pid N] [--name NAME]\n" \
 	"     [--stream in|out|err]... [--follow] [FILE]   every event\n" \
 	"  --extract [--instance K] [--follow] PID in|out|err [FILE]\n" \
-	"     one stream of one process, byte for byte\n"
+	"     one stream of one process, byte for byte\n" USAGE_CHART
 #else
 # define ENABLE_READER 0
 # define USAGE_READER ""
+#endif
+#ifdef CONFIG_READER_CHART
+# define ENABLE_READER_CHART 1
+# define USAGE_CHART \
+	"  --chart [--pid N] [--name NAME] [FILE] > run.svg   a timeline\n"
+#else
+# define ENABLE_READER_CHART 0
+# define USAGE_CHART ""
+# define CONFIG_READER_CHART_MAX 1
 #endif
 int read_is_command(const char *arg);
 
@@ -91,5 +100,26 @@ void out_argv(const unsigned char *b, size_t n, size_t end);
 void out_status(uint32_t status);
 const char *out_take(void);
 int read_main(int argc, char **argv);
+
+/* chart.c: --chart (README "A picture of a run"), the reader's hooks:
+ * chart_begin maps the table (-1, errno: cannot), chart_record takes
+ * each record in file order (has_ppid: ppid is the record's lineage),
+ * chart_finish writes the SVG with the damage (record number, offset)
+ * when damaged, and says on stderr when its table was full. */
+int chart_begin(int has_pid, uint32_t pid, const char *name);
+struct capread_record;
+void chart_record(const struct capread_record *r, int has_ppid, uint32_t ppid);
+int chart_finish(const char *file, int damaged, unsigned long number,
+		 unsigned long long offset);
+
+/* svg.c: text for SVG through out.c: svg_text writes ASCII with the XML
+ * specials as entities; svg_esc writes bytes as the readers show them
+ * (C escapes), XML-safe; svg_argv_show puts the argv items of b (each
+ * ended by its NUL) into dst as --ps shows them (base: argv[0]'s
+ * basename; cut: " ..." after) and returns the full length. */
+void svg_text(const char *s, size_t n);
+void svg_esc(const unsigned char *p, size_t n);
+size_t svg_argv_show(char *dst, size_t cap, const unsigned char *b, size_t n,
+		     int cut, int base);
 
 #endif

@@ -40,7 +40,7 @@
 #include "applets.h"
 #include "stdiocap.h"
 
-enum { CMD_PS, CMD_TRANSCRIPT, CMD_EXTRACT };
+enum { CMD_PS, CMD_TRANSCRIPT, CMD_EXTRACT, CMD_CHART };
 
 enum {
 	PROC_MAX = 256,		/* live instances; the least recently active
@@ -405,6 +405,10 @@ static int record(const struct capread_record *r)
 	struct proc *p;
 	uint32_t status;
 
+	if (st.cmd == CMD_CHART) {	/* chart.c keeps its own table */
+		chart_record(r, 0, 0);
+		return 0;
+	}
 	if (!st.have_base) {
 		st.have_base = 1;
 		st.base_sec = r->sec;
@@ -531,7 +535,7 @@ static int usage(const char *cmd, const char *what, const char *arg)
 int read_is_command(const char *arg)
 {
 	return !strcmp(arg, "--ps") || !strcmp(arg, "--transcript") ||
-	       !strcmp(arg, "--extract");
+	       !strcmp(arg, "--extract") || !strcmp(arg, "--chart");
 }
 
 static int run(const char *file, int fd)
@@ -568,6 +572,8 @@ static int run(const char *file, int fd)
 	}
 	if (st.blob_proc)
 		blob_finish();
+	if (st.cmd == CMD_CHART)
+		chart_finish(file, n < 0, cr.number, cr.offset);
 	/* --ps: the processes without an exit record, in start order */
 	while (st.cmd == CMD_PS) {
 		p = NULL;
@@ -606,8 +612,8 @@ static const struct opt {
 	[O_FOLLOW] = { "--follow", 7 },
 	[O_ENV] = { "--env", 2 },
 	[O_ENV_DIFF] = { "--env-diff", 2 },
-	[O_PID] = { "--pid", 3 },	/* from here on: with a value */
-	[O_NAME] = { "--name", 3 },
+	[O_PID] = { "--pid", 11 },	/* from here on: with a value */
+	[O_NAME] = { "--name", 11 },
 	[O_STREAM] = { "--stream", 2 },
 	[O_INSTANCE] = { "--instance", 4 },
 };
@@ -627,7 +633,11 @@ int read_main(int argc, char **argv)
 	for (i = 0; i < PROC_MAX; i++)
 		procs[i].seq = 0;	/* proc_new clears the rest */
 	st.cmd = cmd[2] == 'p' ? CMD_PS : cmd[2] == 't' ? CMD_TRANSCRIPT :
-		 CMD_EXTRACT;
+		 cmd[2] == 'c' ? CMD_CHART : CMD_EXTRACT;
+	if (st.cmd == CMD_CHART && !ENABLE_READER_CHART) {
+		msg(cmd, ": chart not built in (CONFIG_READER_CHART)");
+		return RC_USAGE;
+	}
 	st.instance = 1;
 	for (i = 1; i < argc; i++) {
 		a = argv[i];
@@ -700,7 +710,12 @@ int read_main(int argc, char **argv)
 			return 1;
 		}
 	}
-	rc = run(file, fd);
+	if (st.cmd == CMD_CHART && chart_begin(st.has_pid, st.pid, st.name) < 0) {
+		msg_sys(errno, cmd);
+		rc = 1;
+	} else {
+		rc = run(file, fd);
+	}
 	if (fd)
 		close(fd);
 	return rc;
