@@ -55,16 +55,7 @@ struct proc {
 	unsigned long long bytes[3];
 	uint32_t pid, sec, usec;
 	unsigned hlen;		/* bytes of head used */
-	/* The blob so far: the argv/env split is the last empty item whose
-	 * later items all hold '=' (an empty argument is ambiguous, SPEC
-	 * §4; tests/pcapcheck.py splits the same way), else the first one.
-	 * Offsets are just past an empty item's NUL. */
-	uint32_t blen, first_end, last_end, snap_end;
-	unsigned char last_ok, snap_ok;	/* later items all hold '=' */
-	unsigned char eq;	/* the current item holds '=' */
-	unsigned char terms;	/* empty items seen in the blob (2: env ends) */
-	unsigned char nul;	/* the last blob byte ended an item (or none) */
-	unsigned char empty;	/* ... and that item was empty */
+	struct frame_split split;	/* the blob so far: where argv ends */
 	unsigned char done;	/* the blob ended on a record boundary */
 	unsigned char io;	/* a stdin/stdout/stderr record was seen */
 	signed char shown;	/* transcript filter: -1 not decided yet */
@@ -110,7 +101,7 @@ static struct proc *proc_find(uint32_t pid)
 /* Where argv ends in the instance's blob (see struct proc); 0: unknown. */
 static size_t argv_len(const struct proc *p)
 {
-	return p->done && p->snap_ok ? p->snap_end : p->first_end;
+	return frame_split_argv_len(&p->split);
 }
 
 /* --name NAME matches argv[0], or its basename without a login '-'. */
@@ -325,7 +316,7 @@ static struct proc *proc_new(const struct capread_record *r)
 	p->pid = r->pid;
 	p->sec = r->sec;
 	p->usec = r->usec;
-	p->nul = 1;
+	frame_split_init(&p->split);
 	p->shown = st.name ? -1 : !st.has_pid || p->pid == st.pid;
 	/* instances are counted from their execve record (or the first
 	 * record of a PID, in a capture that starts mid-way) */
@@ -338,34 +329,13 @@ static struct proc *proc_new(const struct capread_record *r)
 /* A dport-3 payload: the next bytes of the instance's blob. */
 static void blob_feed(struct proc *p, const struct capread_record *r)
 {
-	size_t i, n;
+	size_t n;
 
-	for (i = 0; i < r->len; i++, p->blen++) {
-		p->empty = 0;
-		if (r->data[i]) {
-			p->eq |= r->data[i] == '=';
-			p->nul = 0;
-			continue;
-		}
-		if (p->nul) {		/* an empty item */
-			p->empty = 1;
-			p->terms += p->terms < 2;
-			p->snap_end = p->last_end;
-			p->snap_ok = p->last_ok;
-			p->last_end = p->blen + 1;
-			p->last_ok = 1;
-			if (!p->first_end)
-				p->first_end = p->blen + 1;
-		} else {
-			p->last_ok &= p->eq;
-		}
-		p->eq = 0;
-		p->nul = 1;
-	}
+	frame_split_feed(&p->split, r->data, r->len);
 	n = r->len < HEAD_MAX - p->hlen ? r->len : HEAD_MAX - p->hlen;
 	memcpy(p->head + p->hlen, r->data, n);
 	p->hlen += n;
-	p->done = p->terms == 2 && p->empty;
+	p->done = frame_split_done(&p->split);
 	if (st.cmd != CMD_TRANSCRIPT)
 		return;
 	if (st.blob_proc != p) {
@@ -431,8 +401,7 @@ static int record(const struct capread_record *r)
 		blob_feed(p, r);
 		return 0;
 	case EVENT_EXIT:
-		status = (uint32_t)r->data[0] << 24 | r->data[1] << 16 |
-			 r->data[2] << 8 | r->data[3];
+		status = frame_exit_decode(r->data);
 		if (st.cmd == CMD_TRANSCRIPT && shown(p)) {
 			prefix(r->sec, r->usec, p->pid);
 			out_status(status);

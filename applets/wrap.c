@@ -173,6 +173,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 			return RC_NOEXEC;
 		return exec_direct(a->target, argv, envp);
 	}
+	cf.ppid = getppid();
 	if (getpid() == 1)
 		return wrap_pid1(a, argv, envp, &cf, mode);
 

@@ -20,9 +20,10 @@
 -- load for one run: tshark -X lua_script:stdiocap.lua -r FILE ...
 --
 -- How frames are claimed. A frame is ours when its addresses are the
--- fixed ones stdiocap forges (Ethernet 02:53:54:44:49:4f ->
--- 02:43:41:50:00:00, IPv4 -> 10.255.255.254, source 10.x.x.x): ports
--- alone prove nothing. The catch is Wireshark's UDP dispatch: it tries
+-- fixed MAC addresses stdiocap forges (Ethernet 02:53:54:44:49:4f ->
+-- 02:43:41:50:00:00) and its IPv4 addresses are in 10.0.0.0/8 (source
+-- 10.x.x.x the PID, destination 10.y.y.y the parent's PID, README
+-- "Lineage"): ports alone prove nothing. The catch is Wireshark's UDP dispatch: it tries
 -- the lower port's dissector first, then the higher one, then the
 -- heuristics, and it never tries port 0. So
 --   * dport 1..4 (stdout, stderr, execve, exit): the lower port is the
@@ -64,6 +65,7 @@ local SIGNALS = {
 
 local f = stdiocap.fields
 f.pid = ProtoField.uint32("stdiocap.pid", "PID", base.DEC)
+f.ppid = ProtoField.uint32("stdiocap.ppid", "Parent PID (who ran it; 0: none, PID 1)", base.DEC)
 f.event = ProtoField.string("stdiocap.event", "Event")
 f.data = ProtoField.bytes("stdiocap.data", "Data")
 f.text = ProtoField.string("stdiocap.text", "Text")
@@ -96,18 +98,21 @@ local function last(field)
 	return all[#all]
 end
 
--- The PID if this frame carries stdiocap's fixed addresses, else nil.
+-- The PID and parent PID if this frame carries stdiocap's fixed MAC
+-- addresses and 10/8 IPv4 addresses, else nil.
 local function stdiocap_pid(pinfo)
 	local es, ed, is, id = last(eth_src), last(eth_dst), last(ip_src), last(ip_dst)
 	if not (es and ed and is and id) then return nil end
 	if tostring(es.range:bytes()):lower() ~= "02535444494f" or
-	   tostring(ed.range:bytes()):lower() ~= "024341500000" or
-	   id.range:uint() ~= 0x0afffffe then
+	   tostring(ed.range:bytes()):lower() ~= "024341500000" then
 		return nil
 	end
-	local src = is.range:uint()
-	if bit32.rshift(src, 24) ~= 10 or pinfo.dst_port > 4 then return nil end
-	return bit32.band(src, 0xffffff)
+	local src, dst = is.range:uint(), id.range:uint()
+	if bit32.rshift(src, 24) ~= 10 or bit32.rshift(dst, 24) ~= 10 or
+	   pinfo.dst_port > 4 then
+		return nil
+	end
+	return bit32.band(src, 0xffffff), bit32.band(dst, 0xffffff)
 end
 
 -- Printable text: C-style escapes for everything but printable ASCII.
@@ -222,13 +227,14 @@ local function blob_step(st, tvb)
 	st.done = st.terms == 2 and st.empty
 end
 
-local function dissect(tvb, pinfo, tree, pid)
+local function dissect(tvb, pinfo, tree, pid, ppid)
 	local event = pinfo.dst_port
 	local name = EVENTS[event]
 	local len = tvb:len()
 	pinfo.cols.protocol = "STDIOCAP"
 	local t = tree:add(stdiocap, tvb(), "stdiocap, pid " .. pid .. ", " .. name)
 	t:add(f.pid, pid):set_generated()
+	t:add(f.ppid, ppid):set_generated()
 	t:add(f.event, name):set_generated()
 	local info = "pid " .. pid .. " " .. name
 
@@ -303,17 +309,17 @@ end
 
 -- On udp.port 1-4 and on hooked PID ports.
 function stdiocap.dissector(tvb, pinfo, tree)
-	local pid = stdiocap_pid(pinfo)
-	if pid then return dissect(tvb, pinfo, tree, pid) end
+	local pid, ppid = stdiocap_pid(pinfo)
+	if pid then return dissect(tvb, pinfo, tree, pid, ppid) end
 	local old = hooked[pinfo.match_uint]
 	if old then return old:call(tvb, pinfo, tree) end
 	return 0
 end
 
 local function heuristic(tvb, pinfo, tree)
-	local pid = stdiocap_pid(pinfo)
+	local pid, ppid = stdiocap_pid(pinfo)
 	if not pid then return false end
-	dissect(tvb, pinfo, tree, pid)
+	dissect(tvb, pinfo, tree, pid, ppid)
 	return true
 end
 

@@ -177,6 +177,7 @@ int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 	cf->path = path;
 	cf->max_bytes = max_bytes;
 	cf->over_cap = 0;
+	cf->ppid = 0;
 	if (sticky < 0) {
 		*why = CAPFILE_STICKY_SYMLINK;
 		return -1;
@@ -265,6 +266,7 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 		   struct capfile_record *rec, size_t n)
 {
 	struct iovec iov[2 * BATCH_MAX];
+	struct frame_head h;
 	struct timespec ts;
 	size_t i, total = 0;
 
@@ -273,9 +275,14 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 		return -1;
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
+	h.sec = ts.tv_sec;
+	h.usec = ts.tv_nsec / 1000;
+	h.pid = pid;
+	h.ppid = cf->ppid;
 	for (i = 0; i < n; i++) {
-		frame_record_header(rec[i].head, ts.tv_sec, ts.tv_nsec / 1000,
-				    pid, rec[i].event, rec[i].len);
+		h.event = rec[i].event;
+		h.len = rec[i].len;
+		frame_record_header(rec[i].head, &h);
 		iov[2 * i].iov_base = rec[i].head;
 		iov[2 * i].iov_len = FRAME_RECORD_LEN;
 		iov[2 * i + 1].iov_base = (void *)rec[i].data;
@@ -289,45 +296,15 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 	return lock(cf->fd, LOCK_UN);
 }
 
-/* Copies the next bytes of the blob "argv0\0...\0\0env0\0...\0\0" into
- * buf; *arg and *pos say where the previous call stopped. */
-static size_t blob_next(unsigned char *buf, char *const *list[2], int *part,
-			size_t *arg, size_t *pos)
-{
-	size_t n = 0;
-
-	while (n < FRAME_PAYLOAD_MAX && *part < 2) {
-		const char *s = list[*part] ? list[*part][*arg] : NULL;
-
-		if (!s) {
-			/* the empty string that ends argv, then envp */
-			buf[n++] = 0;
-			++*part;
-			*arg = 0;
-			continue;
-		}
-		while (n < FRAME_PAYLOAD_MAX && s[*pos])
-			buf[n++] = s[(*pos)++];
-		if (n == FRAME_PAYLOAD_MAX)
-			break;
-		buf[n++] = 0;
-		++*arg;
-		*pos = 0;
-	}
-	return n;
-}
-
 int capfile_append_execve(struct capfile *cf, uint32_t pid,
 			  char *const argv[], char *const envp[])
 {
-	unsigned char buf[FRAME_PAYLOAD_MAX];
-	char *const *list[2] = { argv, envp };
-	struct capfile_record rec;
+	unsigned char buf[FRAME_PAYLOAD_MAX], head[FRAME_RECORD_LEN];
+	struct frame_blob blob;
+	struct frame_head h;
 	struct timespec ts;
 	struct iovec iov[2];
 	struct stat before;
-	int part = 0;
-	size_t arg = 0, pos = 0;
 
 	/* One lock for the whole blob keeps its records consecutive; a blob
 	 * that does not fit whole is cut off whole, or a reader would meet
@@ -337,15 +314,19 @@ int capfile_append_execve(struct capfile *cf, uint32_t pid,
 	if (fstat(cf->fd, &before) < 0)
 		return unlock_fail(cf->fd);
 	clock_gettime(CLOCK_REALTIME, &ts);
-	while (part < 2) {
-		rec.len = blob_next(buf, list, &part, &arg, &pos);
-		frame_record_header(rec.head, ts.tv_sec, ts.tv_nsec / 1000,
-				    pid, EVENT_EXECVE, rec.len);
-		iov[0].iov_base = rec.head;
+	h.sec = ts.tv_sec;
+	h.usec = ts.tv_nsec / 1000;
+	h.pid = pid;
+	h.ppid = cf->ppid;
+	h.event = EVENT_EXECVE;
+	frame_blob_init(&blob, argv, envp);
+	while ((h.len = frame_blob_next(&blob, buf))) {
+		frame_record_header(head, &h);
+		iov[0].iov_base = head;
 		iov[0].iov_len = FRAME_RECORD_LEN;
 		iov[1].iov_base = buf;
-		iov[1].iov_len = rec.len;
-		if (write_locked(cf, iov, 2, FRAME_RECORD_LEN + rec.len) < 0) {
+		iov[1].iov_len = h.len;
+		if (write_locked(cf, iov, 2, FRAME_RECORD_LEN + h.len) < 0) {
 			cut_back(cf->fd, before.st_size);
 			return unlock_fail(cf->fd);
 		}
@@ -355,13 +336,10 @@ int capfile_append_execve(struct capfile *cf, uint32_t pid,
 
 int capfile_append_exit(struct capfile *cf, uint32_t pid, int status)
 {
-	unsigned char be[4];
+	unsigned char be[FRAME_EXIT_LEN];
 	struct capfile_record rec;
 
-	be[0] = (uint32_t)status >> 24;
-	be[1] = (uint32_t)status >> 16;
-	be[2] = (uint32_t)status >> 8;
-	be[3] = (uint32_t)status;
+	frame_exit_encode(be, status);
 	rec.data = be;
 	rec.len = sizeof be;
 	rec.event = EVENT_EXIT;

@@ -1,9 +1,15 @@
-/* frame.c - byte packing of the pcap global header and record headers.
+/* frame.c - the capture format, both directions: the pcap global header,
+ * record headers (with lineage), the exit payload and the execve blob.
  * SPDX-License-Identifier: MIT
  *
+ * The one place that knows an offset of the format (README "The format,
+ * for Wireshark and tshark"). No system calls: capfile.c writes what is
+ * packed here, capread.c and the readers decode with it.
  * Every multi-byte field is stored byte by byte, so the bytes are the
- * same on little- and big-endian hosts (SPEC §4): pcap fields
- * little-endian, network headers big-endian. */
+ * same on little- and big-endian hosts: pcap fields little-endian,
+ * network headers big-endian. */
+#include <string.h>
+
 #include "stdiocap.h"
 
 const unsigned char frame_ethernet[14] = {
@@ -11,7 +17,14 @@ const unsigned char frame_ethernet[14] = {
 	0x02, 'S', 'T', 'D', 'I', 'O',		/* source */
 	0x08, 0x00,				/* IPv4 */
 };
-const unsigned char frame_ip_dst[4] = { 10, 255, 255, 254 };
+
+/* Offsets in a record: pcap header, then the frame. */
+enum {
+	OFF_SEC = 0, OFF_USEC = 4, OFF_INCL = 8, OFF_ORIG = 12,
+	OFF_IP = FRAME_PCAP_LEN + 14,
+	OFF_UDP = OFF_IP + 20,
+	NET_LEN = FRAME_RECORD_LEN - FRAME_PCAP_LEN,	/* 42 */
+};
 
 static unsigned char *put_le32(unsigned char *p, uint32_t v)
 {
@@ -36,12 +49,29 @@ static unsigned char *put_be16(unsigned char *p, uint16_t v)
 	return p + 2;
 }
 
-static unsigned char *put_bytes(unsigned char *p, const unsigned char *s,
-				size_t n)
+/* 10.A.B.C for the 24-bit value A<<16 | B<<8 | C. */
+static unsigned char *put_addr(unsigned char *p, uint32_t v)
 {
-	while (n--)
-		*p++ = *s++;
-	return p;
+	p[0] = 10;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+	return p + 4;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint32_t be16(const unsigned char *p)
+{
+	return p[0] << 8 | p[1];
+}
+
+static uint32_t addr24(const unsigned char *p)
+{
+	return (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
 }
 
 void frame_global_header(unsigned char out[FRAME_GLOBAL_LEN])
@@ -62,12 +92,29 @@ int frame_global_header_valid(const unsigned char in[FRAME_GLOBAL_LEN])
 	static const unsigned char magic_version[8] = {
 		0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof magic_version; i++)
-		if (in[i] != magic_version[i])
-			return 0;
-	return in[20] == 1 && in[21] == 0 && in[22] == 0 && in[23] == 0;
+	return !memcmp(in, magic_version, sizeof magic_version) &&
+	       in[20] == 1 && in[21] == 0 && in[22] == 0 && in[23] == 0;
+}
+
+enum capread_error frame_global_header_error(const unsigned char in[FRAME_GLOBAL_LEN],
+					     uint32_t *val)
+{
+	uint32_t magic = le32(in);
+
+	*val = le32(in + 20);	/* the link type */
+	if (frame_global_header_valid(in))
+		return CAPREAD_OK;
+	if (magic == 0xa1b2c3d4)
+		return be16(in + 4) == 0x0200 && be16(in + 6) == 0x0400 ?
+		       CAPREAD_LINKTYPE : CAPREAD_VERSION;
+	if (magic == 0xa1b23c4d)
+		return CAPREAD_NANOSEC;
+	if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1)
+		return CAPREAD_SWAPPED;
+	if (magic == 0x0a0d0d0a)
+		return CAPREAD_PCAPNG;
+	return CAPREAD_NOT_PCAP;
 }
 
 uint16_t frame_ip_checksum(const unsigned char *p, size_t len)
@@ -84,38 +131,195 @@ uint16_t frame_ip_checksum(const unsigned char *p, size_t len)
 	return ~sum & 0xffff;
 }
 
-void frame_record_header(unsigned char out[FRAME_RECORD_LEN], uint32_t sec,
-			 uint32_t usec, uint32_t pid, enum frame_event event,
-			 size_t len)
+void frame_record_header(unsigned char out[FRAME_RECORD_LEN],
+			 const struct frame_head *h)
 {
 	unsigned char *p = out, *ip;
-	uint32_t caplen = 42 + len;
+	uint32_t caplen = NET_LEN + h->len;
 
-	p = put_le32(p, sec);
-	p = put_le32(p, usec);
+	p = put_le32(p, h->sec);
+	p = put_le32(p, h->usec);
 	p = put_le32(p, caplen);
 	p = put_le32(p, caplen);
 
-	p = put_bytes(p, frame_ethernet, sizeof frame_ethernet);
+	memcpy(p, frame_ethernet, sizeof frame_ethernet);
+	p += sizeof frame_ethernet;
 
 	ip = p;
 	*p++ = 0x45;			/* version 4, IHL 5 */
 	*p++ = 0;			/* TOS */
-	p = put_be16(p, 28 + len);	/* total length */
+	p = put_be16(p, 28 + h->len);	/* total length */
 	p = put_be16(p, 0);		/* identification */
 	p = put_be16(p, 0);		/* flags, fragment offset */
 	*p++ = 64;			/* TTL */
 	*p++ = 17;			/* UDP */
 	p = put_be16(p, 0);		/* checksum, filled below */
-	*p++ = 10;			/* 10.A.B.C: the full pid (SPEC §4) */
-	*p++ = pid >> 16;
-	*p++ = pid >> 8;
-	*p++ = pid;
-	p = put_bytes(p, frame_ip_dst, sizeof frame_ip_dst);
+	p = put_addr(p, h->pid);	/* 10.A.B.C: the full pid */
+	p = put_addr(p, h->ppid);	/* 10.D.E.F: who ran it (lineage) */
 	put_be16(ip + 10, frame_ip_checksum(ip, 20));
 
-	p = put_be16(p, pid & 0xffff);
-	p = put_be16(p, event);
-	p = put_be16(p, 8 + len);
+	p = put_be16(p, h->pid & 0xffff);
+	p = put_be16(p, h->event);
+	p = put_be16(p, 8 + h->len);
 	put_be16(p, 0);			/* UDP checksum: none */
+}
+
+enum capread_error frame_decode_pcap(const unsigned char in[FRAME_PCAP_LEN],
+				     struct frame_head *h, uint32_t *val)
+{
+	uint32_t incl = le32(in + OFF_INCL);
+
+	if (incl < NET_LEN || incl > NET_LEN + FRAME_PAYLOAD_MAX) {
+		*val = incl;
+		return CAPREAD_LENGTH;
+	}
+	if (le32(in + OFF_ORIG) != incl) {
+		*val = le32(in + OFF_ORIG);
+		return CAPREAD_SNAPPED;
+	}
+	if (le32(in + OFF_USEC) >= 1000000) {
+		*val = le32(in + OFF_USEC);
+		return CAPREAD_USEC;
+	}
+	h->sec = le32(in + OFF_SEC);
+	h->usec = le32(in + OFF_USEC);
+	h->len = incl - NET_LEN;
+	return CAPREAD_OK;
+}
+
+/* A fuzzer cannot forge checksums: builds for fuzzing (scripts/fuzz)
+ * skip this one check, so mutated lengths reach the code behind it. */
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+# define ip_sum_ok(ip) 1
+#else
+# define ip_sum_ok(ip) (frame_ip_checksum(ip, 20) == 0)
+#endif
+
+enum capread_error frame_decode_net(const unsigned char in[FRAME_RECORD_LEN],
+				    struct frame_head *h, uint32_t *val)
+{
+	const unsigned char *ip = in + OFF_IP, *udp = in + OFF_UDP;
+
+	if (memcmp(in + FRAME_PCAP_LEN, frame_ethernet, sizeof frame_ethernet) ||
+	    ip[0] != 0x45 || be16(ip + 2) != 28 + h->len || ip[9] != 17 ||
+	    !ip_sum_ok(ip) || ip[12] != 10 || ip[16] != 10 ||
+	    be16(udp) != be16(ip + 14) || be16(udp + 4) != 8 + h->len) {
+		*val = 0;
+		return CAPREAD_FRAME;
+	}
+	*val = be16(udp + 2);
+	if (*val > EVENT_EXIT)
+		return CAPREAD_EVENT;
+	if (*val == EVENT_EXIT && h->len != FRAME_EXIT_LEN) {
+		*val = h->len;
+		return CAPREAD_EXIT;
+	}
+	h->event = *val;
+	h->pid = addr24(ip + 12);
+	h->ppid = addr24(ip + 16);
+	return CAPREAD_OK;
+}
+
+enum capread_error frame_decode(const unsigned char in[FRAME_RECORD_LEN],
+				struct frame_head *h, uint32_t *val)
+{
+	enum capread_error e = frame_decode_pcap(in, h, val);
+
+	return e ? e : frame_decode_net(in, h, val);
+}
+
+void frame_exit_encode(unsigned char out[FRAME_EXIT_LEN], int status)
+{
+	uint32_t s = status;
+
+	out[0] = s >> 24;
+	out[1] = s >> 16;
+	out[2] = s >> 8;
+	out[3] = s;
+}
+
+uint32_t frame_exit_decode(const unsigned char in[FRAME_EXIT_LEN])
+{
+	return (uint32_t)in[0] << 24 | in[1] << 16 | in[2] << 8 | in[3];
+}
+
+void frame_blob_init(struct frame_blob *b, char *const argv[],
+		     char *const envp[])
+{
+	b->list[0] = argv;
+	b->list[1] = envp;
+	b->part = 0;
+	b->arg = 0;
+	b->pos = 0;
+}
+
+size_t frame_blob_next(struct frame_blob *b, unsigned char *buf)
+{
+	size_t n = 0;
+
+	while (n < FRAME_PAYLOAD_MAX && b->part < 2) {
+		char *const *l = b->list[b->part];
+		const char *s = l ? l[b->arg] : NULL;
+
+		if (!s) {
+			/* the empty string that ends argv, then envp */
+			buf[n++] = 0;
+			b->part++;
+			b->arg = 0;
+			continue;
+		}
+		while (n < FRAME_PAYLOAD_MAX && s[b->pos])
+			buf[n++] = s[b->pos++];
+		if (n == FRAME_PAYLOAD_MAX)
+			break;
+		buf[n++] = 0;
+		b->arg++;
+		b->pos = 0;
+	}
+	return n;
+}
+
+void frame_split_init(struct frame_split *s)
+{
+	memset(s, 0, sizeof *s);
+	s->nul = 1;
+}
+
+void frame_split_feed(struct frame_split *s, const unsigned char *p,
+		      size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++, s->len++) {
+		s->empty = 0;
+		if (p[i]) {
+			s->eq |= p[i] == '=';
+			s->nul = 0;
+			continue;
+		}
+		if (s->nul) {		/* an empty item */
+			s->empty = 1;
+			s->terms += s->terms < 2;
+			s->snap_end = s->last_end;
+			s->snap_ok = s->last_ok;
+			s->last_end = s->len + 1;
+			s->last_ok = 1;
+			if (!s->first_end)
+				s->first_end = s->len + 1;
+		} else {
+			s->last_ok &= s->eq;
+		}
+		s->eq = 0;
+		s->nul = 1;
+	}
+}
+
+int frame_split_done(const struct frame_split *s)
+{
+	return s->terms == 2 && s->empty;
+}
+
+size_t frame_split_argv_len(const struct frame_split *s)
+{
+	return frame_split_done(s) && s->snap_ok ? s->snap_end : s->first_end;
 }

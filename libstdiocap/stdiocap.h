@@ -13,12 +13,16 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
-/* ---- frame.c: byte packing of the capture format (SPEC §4); no syscalls */
+/* ---- frame.c: the capture format, both directions (README "The format,
+ * for Wireshark and tshark"); no system calls. Nothing else knows an
+ * offset of it. */
 
 enum {
 	FRAME_GLOBAL_LEN = 24,	/* pcap global header */
+	FRAME_PCAP_LEN = 16,	/* pcap record header */
 	FRAME_RECORD_LEN = 58,	/* record header 16 + Ethernet 14 + IPv4 20 + UDP 8 */
 	FRAME_PAYLOAD_MAX = 8192,
+	FRAME_EXIT_LEN = 4,	/* the exit payload */
 };
 
 enum frame_event {
@@ -29,11 +33,33 @@ enum frame_event {
 	EVENT_EXIT = 4,
 };
 
+/* What is wrong with a capture (the decoders, capread.c); values carried
+ * in a uint32_t val where noted. */
+enum capread_error {
+	CAPREAD_OK = 0,
+	CAPREAD_SYSCALL,	/* read(2) failed: val is its errno */
+	CAPREAD_EMPTY,		/* not one byte of input */
+	CAPREAD_SHORT,		/* input ends inside the global header or a
+				 * record: have of val bytes. More input may
+				 * still come (a wrapper is appending): calling
+				 * capread_next again reads on from there. */
+	CAPREAD_PCAPNG,		/* a pcapng file */
+	CAPREAD_NOT_PCAP,	/* no pcap magic at all */
+	CAPREAD_SWAPPED,	/* a big-endian pcap */
+	CAPREAD_NANOSEC,	/* a nanosecond pcap */
+	CAPREAD_VERSION,	/* pcap version other than 2.4 */
+	CAPREAD_LINKTYPE,	/* val: the link type, not 1 (Ethernet) */
+	CAPREAD_LENGTH,		/* val: incl_len outside 42..42+8192 */
+	CAPREAD_SNAPPED,	/* val: orig_len, not equal to incl_len */
+	CAPREAD_USEC,		/* val: ts_usec >= 1000000 */
+	CAPREAD_FRAME,		/* not a stdiocap Ethernet/IPv4/UDP frame */
+	CAPREAD_EVENT,		/* val: the UDP destination port, over 4 */
+	CAPREAD_EXIT,		/* val: exit payload length, not 4 */
+};
+
 /* The fixed Ethernet header of every record (locally administered MACs,
- * EtherType IPv4) and the IPv4 destination: readers recognise frames by
- * them. */
+ * EtherType IPv4): readers recognise frames by it. */
 extern const unsigned char frame_ethernet[14];
-extern const unsigned char frame_ip_dst[4];
 
 /* The 24-byte global header, little-endian on every host. */
 void frame_global_header(unsigned char out[FRAME_GLOBAL_LEN]);
@@ -42,15 +68,88 @@ void frame_global_header(unsigned char out[FRAME_GLOBAL_LEN]);
  * magic, version 2.4, link type 1; other fields not compared), else 0. */
 int frame_global_header_valid(const unsigned char in[FRAME_GLOBAL_LEN]);
 
-/* The 58 bytes that precede a payload of len (<= FRAME_PAYLOAD_MAX) bytes:
- * pcap record header, Ethernet, IPv4 from 10.A.B.C (the full pid), UDP
- * from port pid & 0xffff to port event. */
-void frame_record_header(unsigned char out[FRAME_RECORD_LEN], uint32_t sec,
-			 uint32_t usec, uint32_t pid, enum frame_event event,
-			 size_t len);
+/* CAPREAD_OK for such a header, else what it is instead (CAPREAD_PCAPNG,
+ * _SWAPPED, _NANOSEC, _VERSION, _LINKTYPE, _NOT_PCAP); *val is the link
+ * type. */
+enum capread_error frame_global_header_error(const unsigned char in[FRAME_GLOBAL_LEN],
+					     uint32_t *val);
+
+/* The fields of one record header. */
+struct frame_head {
+	uint32_t sec, usec;	/* wall clock, usec < 1000000 */
+	uint32_t pid;		/* the full pid: IPv4 source 10.A.B.C */
+	uint32_t ppid;		/* who ran it: IPv4 destination 10.D.E.F
+				 * (README "Lineage"); 0 for PID 1 */
+	enum frame_event event;	/* the UDP destination port */
+	size_t len;		/* payload bytes, <= FRAME_PAYLOAD_MAX */
+};
+
+/* The 58 bytes that precede a payload of h->len bytes: pcap record
+ * header, Ethernet, IPv4 from 10.pid to 10.ppid, UDP from port
+ * pid & 0xffff to port event. */
+void frame_record_header(unsigned char out[FRAME_RECORD_LEN],
+			 const struct frame_head *h);
+
+/* Decoding is strict: only what frame_record_header writes is accepted.
+ * frame_decode_pcap checks the 16-byte pcap record header (lengths,
+ * usec) and sets h->sec, usec, len; frame_decode_net then checks the 42
+ * bytes behind it for that len and sets pid, ppid, event; frame_decode
+ * does both. CAPREAD_OK, else CAPREAD_LENGTH, _SNAPPED, _USEC, _FRAME,
+ * _EVENT or _EXIT with *val as enum capread_error says. */
+enum capread_error frame_decode_pcap(const unsigned char in[FRAME_PCAP_LEN],
+				     struct frame_head *h, uint32_t *val);
+enum capread_error frame_decode_net(const unsigned char in[FRAME_RECORD_LEN],
+				    struct frame_head *h, uint32_t *val);
+enum capread_error frame_decode(const unsigned char in[FRAME_RECORD_LEN],
+				struct frame_head *h, uint32_t *val);
 
 /* The IPv4 header checksum of len bytes (ones' complement of the sum). */
 uint16_t frame_ip_checksum(const unsigned char *p, size_t len);
+
+/* The exit payload: the raw wait status, big-endian. */
+void frame_exit_encode(unsigned char out[FRAME_EXIT_LEN], int status);
+uint32_t frame_exit_decode(const unsigned char in[FRAME_EXIT_LEN]);
+
+/* Encoding the execve blob "argv0\0...\0\0env0\0...\0\0" payload by
+ * payload, without building it whole. Async-signal-safe (a vfork child
+ * may use it). */
+struct frame_blob {
+	char *const *list[2];	/* argv, envp (NULL: empty) */
+	int part;		/* 2 once both terminators are out */
+	size_t arg, pos;	/* where the last payload stopped */
+};
+void frame_blob_init(struct frame_blob *b, char *const argv[],
+		     char *const envp[]);
+/* The next at most FRAME_PAYLOAD_MAX bytes into buf; 0 once all is out
+ * (the first call never returns 0: the blob has at least 2 bytes). */
+size_t frame_blob_next(struct frame_blob *b, unsigned char *buf);
+
+/* Decoding the blob as it streams in: feed one instance's dport-3
+ * payloads in file order. An empty argument makes the split ambiguous
+ * (README "The format"): argv ends at the last empty item after which
+ * every item holds '=', else at the first empty item (the rule of
+ * tests/pcapcheck.py). */
+struct frame_split {
+	uint32_t len;		/* bytes fed */
+	/* offsets just past an empty item's NUL: the first one, the latest
+	 * one, the one before the latest */
+	uint32_t first_end, last_end, snap_end;
+	unsigned char last_ok, snap_ok;	/* later items all hold '=' */
+	unsigned char eq;	/* the current item holds '=' */
+	unsigned char terms;	/* empty items seen (2: env may end) */
+	unsigned char nul;	/* the last byte ended an item (or none yet) */
+	unsigned char empty;	/* ... and that item was empty */
+};
+void frame_split_init(struct frame_split *s);
+void frame_split_feed(struct frame_split *s, const unsigned char *p,
+		      size_t n);
+/* 1 if what was fed can be a whole blob: it ends with the environment's
+ * terminator (an empty item after at least one other). */
+int frame_split_done(const struct frame_split *s);
+/* Bytes of argv, its terminator included (a blob of n arguments...\0\0
+ * splits at argv_len): by the rule above once done, before that the
+ * first empty item; 0 while no empty item was fed. */
+size_t frame_split_argv_len(const struct frame_split *s);
 
 /* ---- io.c: system-call wrappers that retry EINTR and finish short writes */
 
@@ -81,6 +180,8 @@ struct capfile {
 	int fd;			/* -1 once capturing stopped */
 	const char *path;	/* for messages */
 	off_t max_bytes;	/* 0: no cap */
+	uint32_t ppid;		/* the records' lineage (README "Lineage"),
+				 * 0 after capfile_open: the caller sets it */
 	int over_cap;		/* 1 once an append was refused by the cap */
 };
 
@@ -200,33 +301,15 @@ int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx);
 
 /* ---- capread.c: reading a capture back, record by record (the readers) */
 
-/* Why capread_next stopped; cr->val, cr->have say more where noted. */
-enum capread_error {
-	CAPREAD_OK = 0,
-	CAPREAD_SYSCALL,	/* read(2) failed: val is its errno */
-	CAPREAD_EMPTY,		/* not one byte of input */
-	CAPREAD_SHORT,		/* input ends inside the global header or a
-				 * record: have of val bytes. More input may
-				 * still come (a wrapper is appending): calling
-				 * capread_next again reads on from there. */
-	CAPREAD_PCAPNG,		/* a pcapng file */
-	CAPREAD_NOT_PCAP,	/* no pcap magic at all */
-	CAPREAD_SWAPPED,	/* a big-endian pcap */
-	CAPREAD_NANOSEC,	/* a nanosecond pcap */
-	CAPREAD_VERSION,	/* pcap version other than 2.4 */
-	CAPREAD_LINKTYPE,	/* val: the link type, not 1 (Ethernet) */
-	CAPREAD_LENGTH,		/* val: incl_len outside 42..42+8192 */
-	CAPREAD_SNAPPED,	/* val: orig_len, not equal to incl_len */
-	CAPREAD_USEC,		/* val: ts_usec >= 1000000 */
-	CAPREAD_FRAME,		/* not a stdiocap Ethernet/IPv4/UDP frame */
-	CAPREAD_EVENT,		/* val: the UDP destination port, over 4 */
-	CAPREAD_EXIT,		/* val: exit payload length, not 4 */
-};
+/* Why capread_next stopped: enum capread_error (frame.c section); cr->val,
+ * cr->have say more where noted. */
 
 /* One record; data points into the reader's buffer until the next call. */
 struct capread_record {
 	uint32_t sec, usec;
 	uint32_t pid;		/* the full pid, from the IPv4 source */
+	uint32_t ppid;		/* who ran it, from the IPv4 destination
+				 * (README "Lineage"); 0 for 10.0.0.0 */
 	enum frame_event event;
 	const unsigned char *data;
 	size_t len;

@@ -22,7 +22,6 @@ REC_HDR = struct.Struct("<IIII")                 # ts_sec ts_usec incl_len orig_
 IP_HDR = struct.Struct(">BBHHHBBH4s4s")
 UDP_HDR = struct.Struct(">HHHH")
 ETH_HDR = bytes.fromhex("024341500000" "02535444494f" "0800")   # dst, src MAC, IPv4
-IP_DST = bytes([10, 255, 255, 254])
 HDRS_LEN = 14 + 20 + 8
 MAX_PAYLOAD = 8192
 EV_STDIN, EV_STDOUT, EV_STDERR, EV_EXECVE, EV_EXIT = 0, 1, 2, 3, 4
@@ -111,7 +110,10 @@ def _check_global(data):
 
 
 def _check_packet(pkt, fail):
-    """Validate Ethernet/IPv4/UDP headers of one record; return (pid, event, payload)."""
+    """Validate Ethernet/IPv4/UDP headers of one record; return (pid, ppid, event, payload).
+
+    ppid is the IPv4 destination 10.D.E.F: the process that ran this one
+    (README "Lineage"), 0 for PID 1."""
     plen = len(pkt) - HDRS_LEN
     if pkt[:14] != ETH_HDR:
         fail("bad Ethernet header %s" % pkt[:14].hex())
@@ -124,8 +126,8 @@ def _check_packet(pkt, fail):
             fail(("IPv4 %s is " + fmt + ", expected " + fmt) % (name, got, want))
     if not _ip_checksum_ok(pkt[14:34]):
         fail("bad IPv4 header checksum %#06x" % ip_csum)
-    if dst != IP_DST:
-        fail("IPv4 destination %s, expected 10.255.255.254" % ".".join(map(str, dst)))
+    if dst[0] != 10:
+        fail("IPv4 destination %s not in 10.0.0.0/8" % ".".join(map(str, dst)))
     if src[0] != 10:
         fail("IPv4 source %s not in 10.0.0.0/8" % ".".join(map(str, src)))
     pid = int.from_bytes(src[1:], "big")
@@ -140,14 +142,14 @@ def _check_packet(pkt, fail):
         fail("UDP checksum %#06x, expected 0" % ucsum)
     if dport > EV_EXIT:
         fail("unknown event (UDP destination port %d)" % dport)
-    return pid, dport, pkt[HDRS_LEN:]
+    return pid, int.from_bytes(dst[1:], "big"), dport, pkt[HDRS_LEN:]
 
 
 def read_capture(path_or_bytes, require_exit=False, expect_procs=None):
     """Parse and validate a capture (a path, '-' for stdin, or bytes).
 
     Returns a list of process-instance dicts in file order (order of their
-    first execve record) with keys pid, argv, env (lists of bytes), stdin,
+    first execve record) with keys pid, ppid (who ran it), argv, env (lists of bytes), stdin,
     stdout, stderr (bytes), status (raw wait status int, or None if there is
     no exit record), first_ts, last_ts (float seconds).  Raises CaptureError.
     """
@@ -184,14 +186,14 @@ def read_capture_counted(path_or_bytes, require_exit=False, expect_procs=None):
         if len(data) - off - REC_HDR.size < incl:
             fail("truncated record (%d of %d bytes)" % (len(data) - off - REC_HDR.size, incl))
         pkt = data[off + REC_HDR.size:off + REC_HDR.size + incl]
-        pid, ev, payload = _check_packet(pkt, fail)
+        pid, ppid, ev, payload = _check_packet(pkt, fail)
         ts = ts_sec + ts_usec / 1e6
         proc = current.get(pid)
         if ev == EV_EXECVE:
             if not payload:
                 fail("empty execve record for pid %d" % pid)
             if proc is None or proc["_exited"]:
-                proc = {"pid": pid, "argv": None, "env": None, "stdin": bytearray(),
+                proc = {"pid": pid, "ppid": ppid, "argv": None, "env": None, "stdin": bytearray(),
                         "stdout": bytearray(), "stderr": bytearray(), "status": None,
                         "first_ts": ts, "last_ts": ts, "_blob": bytearray(),
                         "_exited": False, "_where": (recno, off)}
@@ -199,7 +201,13 @@ def read_capture_counted(path_or_bytes, require_exit=False, expect_procs=None):
                 current[pid] = proc
             elif proc["_blob"] is None:
                 fail("execve record for pid %d after its stdio records" % pid)
+            if proc["ppid"] != ppid:
+                fail("pid %d: destination (ppid) %d, its first record said %d"
+                     % (pid, ppid, proc["ppid"]))
             proc["_blob"] += payload
+        elif proc is not None and proc["ppid"] != ppid:
+            fail("pid %d: destination (ppid) %d, its first record said %d"
+                 % (pid, ppid, proc["ppid"]))
         else:
             if proc is None:
                 fail("event %d for pid %d without execve record" % (ev, pid))

@@ -99,6 +99,9 @@ static unsigned long le32(const unsigned char *p)
 
 /* ---- the reference writer: SPEC §4 spelled out independently */
 
+/* The ppid every record of these tests carries (struct capfile ppid). */
+#define REF_PPID 0x0a1b2cUL
+
 /* The 58 header bytes of a record, timestamps zero (never compared). */
 static void ref_head(unsigned char *o, unsigned long pid, int event,
 		     size_t len)
@@ -126,10 +129,10 @@ static void ref_head(unsigned char *o, unsigned long pid, int event,
 	ip[13] = pid >> 16 & 0xff;
 	ip[14] = pid >> 8 & 0xff;
 	ip[15] = pid & 0xff;
-	ip[16] = 10;
-	ip[17] = 255;
-	ip[18] = 255;
-	ip[19] = 254;
+	ip[16] = 10;		/* 10.D.E.F: REF_PPID, the lineage */
+	ip[17] = REF_PPID >> 16;
+	ip[18] = REF_PPID >> 8 & 0xff;
+	ip[19] = REF_PPID & 0xff;
 	for (i = 0; i < 20; i += 2)
 		sum += (unsigned long)ip[i] << 8 | ip[i + 1];
 	while (sum >> 16)
@@ -459,6 +462,7 @@ static void test_append3(void)
 		result(0, "capfile_open of a new file");
 		return;
 	}
+	cf.ppid = REF_PPID;
 	/* the clock capfile uses: time() may lag it (a coarse clock) */
 	clock_gettime(CLOCK_REALTIME, &before);
 	ok = capfile_append(&cf, pid, rec, 3) == 0;
@@ -502,6 +506,7 @@ static void test_exit_record(unsigned long status, const unsigned char be[4],
 		result(0, "capfile_open of a new file");
 		return;
 	}
+	cf.ppid = REF_PPID;
 	ok = capfile_append_exit(&cf, 4242, (int)status) == 0;
 	capfile_close(&cf);
 	n = slurp(path_of("exit"), buf, sizeof buf);
@@ -563,6 +568,7 @@ static int execve_case(const char *name, char *const argv[],
 		result(0, "capfile_open of a new file");
 		return -1;
 	}
+	cf.ppid = REF_PPID;
 	ok = capfile_append_execve(&cf, 0x2a2b2c, argv, envp) == 0;
 	capfile_close(&cf);
 	n = slurp(path_of(name), buf, sizeof buf);

@@ -1,4 +1,5 @@
-/* frame_test.c - golden bytes of the capture format (SPEC §4).
+/* frame_test.c - golden bytes of the capture format, both directions
+ * (README "The format, for Wireshark and tshark").
  * SPDX-License-Identifier: MIT
  *
  * Every expected value is a byte array written out by hand, never built
@@ -30,6 +31,36 @@ static int same_bytes(const unsigned char *got, const unsigned char *want,
 			return 0;
 		}
 	return 1;
+}
+
+/* frame_record_header with its fields spelt out. */
+static void rec(unsigned char *out, uint32_t sec, uint32_t usec, uint32_t pid,
+		uint32_t ppid, enum frame_event event, size_t len)
+{
+	struct frame_head h;
+
+	h.sec = sec;
+	h.usec = usec;
+	h.pid = pid;
+	h.ppid = ppid;
+	h.event = event;
+	h.len = len;
+	frame_record_header(out, &h);
+}
+
+/* frame_decode of want gives back exactly these fields. */
+static int decodes_to(const unsigned char *in, uint32_t sec, uint32_t usec,
+		      uint32_t pid, uint32_t ppid, enum frame_event event,
+		      size_t len)
+{
+	struct frame_head h;
+	uint32_t val;
+
+	memset(&h, 0x55, sizeof h);
+	if (frame_decode(in, &h, &val) != CAPREAD_OK)
+		return 0;
+	return h.sec == sec && h.usec == usec && h.pid == pid &&
+	       h.ppid == ppid && h.event == event && h.len == len;
 }
 
 /* An independent check of an IPv4 header: the ones' complement sum of
@@ -127,19 +158,22 @@ static void test_record_example_a(void)
 	unsigned char got[FRAME_RECORD_LEN + 4];
 
 	memset(got, 0xaa, sizeof got);
-	frame_record_header(got, 1700000000u, 123456u, 0x012345u,
-			    EVENT_STDOUT, 5);
+	rec(got, 1700000000u, 123456u, 0x012345u, 0xfffffe, EVENT_STDOUT, 5);
 	result(same_bytes(got, want, FRAME_RECORD_LEN),
 	       "record header, pid 74565 stdout 5 bytes: hand-computed 58 bytes");
 	result(got[58] == 0xaa && got[59] == 0xaa && got[60] == 0xaa &&
 	       got[61] == 0xaa, "record header writes exactly 58 bytes");
 	result(ip_header_sums_to_ffff(got + 30),
 	       "record header IPv4 checksum verifies (sum ffff)");
+	result(decodes_to(want, 1700000000u, 123456u, 0x012345u, 0xfffffe,
+			  EVENT_STDOUT, 5),
+	       "decode: hand-computed example A gives its fields back");
 }
 
-/* Example B: pid 1, stdin, empty payload, time 0. Checksum by hand:
- * 4500 001c 0000 0000 4011 0000 0a00 0001 0aff fffe: sum 19a2b ->
- * 9a2c -> ~ = 65d3. */
+/* Example B: pid 1, stdin, empty payload, time 0, destination 10.0.0.0
+ * (PID 1 has no parent). Checksum by hand:
+ * 4500 001c 0000 0000 4011 0000 0a00 0001 0a00 0000: sum 992e ->
+ * ~ = 66d1. */
 static void test_record_example_b(void)
 {
 	static const unsigned char want[FRAME_RECORD_LEN] = {
@@ -148,16 +182,18 @@ static void test_record_example_b(void)
 		0x02, 0x43, 0x41, 0x50, 0x00, 0x00,
 		0x02, 0x53, 0x54, 0x44, 0x49, 0x4f, 0x08, 0x00,
 		0x45, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x00, 0x00,	/* total 28 */
-		0x40, 0x11, 0x65, 0xd3,
-		0x0a, 0x00, 0x00, 0x01, 0x0a, 0xff, 0xff, 0xfe,
+		0x40, 0x11, 0x66, 0xd1,
+		0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x00,
 		0x00, 0x01, 0x00, 0x00,	/* sport 1, dport 0 (stdin) */
 		0x00, 0x08, 0x00, 0x00,	/* UDP length 8 */
 	};
 	unsigned char got[FRAME_RECORD_LEN];
 
-	frame_record_header(got, 0, 0, 1, EVENT_STDIN, 0);
+	rec(got, 0, 0, 1, 0, EVENT_STDIN, 0);
 	result(same_bytes(got, want, FRAME_RECORD_LEN),
-	       "record header, pid 1 stdin 0 bytes: hand-computed 58 bytes");
+	       "record header, pid 1 stdin 0 bytes, ppid 0: hand-computed 58 bytes");
+	result(decodes_to(want, 0, 0, 1, 0, EVENT_STDIN, 0),
+	       "decode: hand-computed example B gives its fields back (ppid 0)");
 }
 
 /* Example C: the largest payload, pid 2^22 (Linux pid_max limit):
@@ -183,10 +219,13 @@ static void test_record_example_c(void)
 	};
 	unsigned char got[FRAME_RECORD_LEN];
 
-	frame_record_header(got, 0xfedcba98u, 999999u, 0x400000u,
-			    EVENT_STDERR, FRAME_PAYLOAD_MAX);
+	rec(got, 0xfedcba98u, 999999u, 0x400000u, 0xfffffe, EVENT_STDERR,
+	    FRAME_PAYLOAD_MAX);
 	result(same_bytes(got, want, FRAME_RECORD_LEN),
 	       "record header, pid 4194304 stderr 8192 bytes: hand-computed 58 bytes");
+	result(decodes_to(want, 0xfedcba98u, 999999u, 0x400000u, 0xfffffe,
+			  EVENT_STDERR, FRAME_PAYLOAD_MAX),
+	       "decode: hand-computed example C gives its fields back");
 }
 
 /* Field-level checks over several pids and events. */
@@ -209,10 +248,12 @@ static void test_record_fields(void)
 	int ev;
 
 	for (i = 0; i < sizeof pids / sizeof *pids; i++) {
-		frame_record_header(h, 1, 2, pids[i].pid, EVENT_EXIT, 4);
+		rec(h, 1, 2, pids[i].pid, pids[i].pid, EVENT_EXIT, 4);
 		if (h[42] != 10 || h[43] != pids[i].a || h[44] != pids[i].b ||
 		    h[45] != pids[i].c || h[50] != pids[i].sport_hi ||
-		    h[51] != pids[i].sport_lo) {
+		    h[51] != pids[i].sport_lo || h[46] != 10 ||
+		    h[47] != pids[i].a || h[48] != pids[i].b ||
+		    h[49] != pids[i].c) {
 			printf("      pid %lu: src %u.%u.%u.%u sport %02x%02x\n",
 			       pids[i].pid, h[42], h[43], h[44], h[45], h[50],
 			       h[51]);
@@ -221,22 +262,22 @@ static void test_record_fields(void)
 		if (!ip_header_sums_to_ffff(h + 30))
 			sums = 0;
 	}
-	result(ok, "pid > 65535: source 10.A.B.C is the full pid, sport = pid & 0xffff");
+	result(ok, "pid > 65535: source 10.A.B.C is the full pid, sport = pid & 0xffff, destination 10.D.E.F the full ppid");
 	result(sums, "IPv4 checksum verifies for every pid");
 
 	for (ev = EVENT_STDIN; ev <= EVENT_EXIT; ev++) {
-		frame_record_header(h, 0, 0, 300, (enum frame_event)ev, 1);
+		rec(h, 0, 0, 300, 299, (enum frame_event)ev, 1);
 		if (h[52] != 0 || h[53] != ev)
 			ev_ok = 0;
 	}
 	result(ev_ok, "UDP destination port is the event number 0..4");
 
-	frame_record_header(h, 0, 0, 42, EVENT_STDOUT, 0);
+	rec(h, 0, 0, 42, 41, EVENT_STDOUT, 0);
 	result(h[8] == 42 && h[9] == 0 && h[12] == 42 && h[13] == 0 &&
 	       h[32] == 0 && h[33] == 28 && h[54] == 0 && h[55] == 8 &&
 	       ip_header_sums_to_ffff(h + 30),
 	       "payload length 0: incl/orig 42, IPv4 total 28, UDP length 8");
-	frame_record_header(h, 0, 0, 42, EVENT_STDOUT, 8192);
+	rec(h, 0, 0, 42, 41, EVENT_STDOUT, 8192);
 	result(h[8] == 0x2a && h[9] == 0x20 && h[10] == 0 && h[11] == 0 &&
 	       h[12] == 0x2a && h[13] == 0x20 && h[32] == 0x20 &&
 	       h[33] == 0x1c && h[54] == 0x20 && h[55] == 0x08 &&
@@ -299,6 +340,224 @@ static void test_header_valid(void)
 	result(frame_global_header_valid(h) == 0, "refused: 24 zero bytes");
 }
 
+/* Decoding refuses every field frame_record_header would not write. */
+static void test_decode_errors(void)
+{
+	static const struct {
+		size_t off;
+		unsigned char byte;
+		enum capread_error want;
+		const char *what;
+	} bad[] = {
+		{ 8, 0x29, CAPREAD_LENGTH, "incl_len 41" },
+		{ 10, 0x01, CAPREAD_LENGTH, "incl_len over 8234" },
+		{ 12, 0x30, CAPREAD_SNAPPED, "orig_len != incl_len" },
+		{ 7, 0x01, CAPREAD_USEC, "usec >= 1000000" },
+		{ 16, 0x03, CAPREAD_FRAME, "destination MAC" },
+		{ 27, 0x00, CAPREAD_FRAME, "source MAC" },
+		{ 30, 0x46, CAPREAD_FRAME, "IPv4 IHL 6" },
+		{ 33, 0x22, CAPREAD_FRAME, "IPv4 total length" },
+		{ 39, 0x06, CAPREAD_FRAME, "protocol TCP" },
+		{ 41, 0x00, CAPREAD_FRAME, "IPv4 checksum" },
+		{ 42, 11, CAPREAD_FRAME, "source not 10/8" },
+		{ 46, 11, CAPREAD_FRAME, "destination not 10/8" },
+		{ 51, 0x44, CAPREAD_FRAME, "source port != pid & 0xffff" },
+		{ 55, 0x0c, CAPREAD_FRAME, "UDP length" },
+	};
+	unsigned char h[FRAME_RECORD_LEN];
+	struct frame_head d;
+	uint32_t val;
+	size_t i;
+	int ok = 1;
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		rec(h, 1, 2, 0x012345, 7, EVENT_STDOUT, 5);
+		h[bad[i].off] = bad[i].byte;
+		if (bad[i].off >= 30 && bad[i].off < 50 && bad[i].off != 40 &&
+		    bad[i].off != 41) {
+			/* keep the checksum right: only the field is wrong */
+			h[40] = h[41] = 0;
+			h[40] = frame_ip_checksum(h + 30, 20) >> 8;
+			h[41] = frame_ip_checksum(h + 30, 20) & 0xff;
+		}
+		if (frame_decode(h, &d, &val) != bad[i].want) {
+			printf("      %s: not refused as %d\n", bad[i].what,
+			       bad[i].want);
+			ok = 0;
+		}
+	}
+	result(ok, "decode refuses each wrong field (lengths, usec, MACs, IPv4, UDP)");
+
+	rec(h, 1, 2, 300, 299, EVENT_EXIT, 4);
+	h[53] = 5;
+	result(frame_decode(h, &d, &val) == CAPREAD_EVENT && val == 5,
+	       "decode refuses event 5 (val 5)");
+	rec(h, 1, 2, 300, 299, EVENT_EXIT, 3);
+	result(frame_decode(h, &d, &val) == CAPREAD_EXIT && val == 3,
+	       "decode refuses an exit payload of 3 bytes (val 3)");
+	rec(h, 1, 2, 300, 299, EVENT_STDIN, 8);
+	h[8] = h[12] = 0x29;
+	result(frame_decode_pcap(h, &d, &val) == CAPREAD_LENGTH && val == 41,
+	       "decode_pcap needs only 16 bytes and says the length (41)");
+	rec(h, 1, 2, 0x123456, 0xabcdef, EVENT_STDIN, 8);
+	result(h[46] == 10 && h[47] == 0xab && h[48] == 0xcd && h[49] == 0xef &&
+	       decodes_to(h, 1, 2, 0x123456, 0xabcdef, EVENT_STDIN, 8),
+	       "ppid 0xabcdef: destination 10.171.205.239, decoded back");
+}
+
+static void test_global_header_error(void)
+{
+	unsigned char h[FRAME_GLOBAL_LEN];
+	uint32_t val;
+
+	frame_global_header(h);
+	result(frame_global_header_error(h, &val) == CAPREAD_OK,
+	       "global header: ours is CAPREAD_OK");
+	h[20] = 101;
+	result(frame_global_header_error(h, &val) == CAPREAD_LINKTYPE &&
+	       val == 101, "global header: link type 101 named");
+	frame_global_header(h);
+	h[6] = 3;
+	result(frame_global_header_error(h, &val) == CAPREAD_VERSION,
+	       "global header: version 2.3");
+	h[0] = 0xa1; h[1] = 0xb2; h[2] = 0xc3; h[3] = 0xd4;
+	result(frame_global_header_error(h, &val) == CAPREAD_SWAPPED,
+	       "global header: big-endian");
+	h[0] = 0x4d; h[1] = 0x3c; h[2] = 0xb2; h[3] = 0xa1;
+	result(frame_global_header_error(h, &val) == CAPREAD_NANOSEC,
+	       "global header: nanoseconds");
+	h[0] = 0x0a; h[1] = 0x0d; h[2] = 0x0d; h[3] = 0x0a;
+	result(frame_global_header_error(h, &val) == CAPREAD_PCAPNG,
+	       "global header: pcapng");
+	h[0] = 'r';
+	result(frame_global_header_error(h, &val) == CAPREAD_NOT_PCAP,
+	       "global header: not a pcap");
+}
+
+static void test_exit(void)
+{
+	static const int st[] = { 0, 1 << 8, 255 << 8, 9, 11 | 0x80, 0x7f };
+	unsigned char b[FRAME_EXIT_LEN];
+	size_t i;
+	int ok = 1;
+
+	frame_exit_encode(b, 3 << 8);
+	result(b[0] == 0 && b[1] == 0 && b[2] == 3 && b[3] == 0,
+	       "exit 3 is 00 00 03 00 (big-endian wait status)");
+	frame_exit_encode(b, 11 | 0x80);
+	result(b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0x8b,
+	       "SIGSEGV with core is 00 00 00 8b");
+	for (i = 0; i < sizeof st / sizeof *st; i++) {
+		frame_exit_encode(b, st[i]);
+		ok &= frame_exit_decode(b) == (uint32_t)st[i];
+	}
+	b[0] = 0x12; b[1] = 0x34; b[2] = 0x56; b[3] = 0x78;
+	result(ok && frame_exit_decode(b) == 0x12345678,
+	       "exit payload decodes to what was encoded");
+}
+
+/* The blob in one buffer, by frame_blob_next. */
+static size_t blob_all(unsigned char *out, size_t cap, char *const argv[],
+		       char *const envp[], size_t *records)
+{
+	struct frame_blob b;
+	size_t n, total = 0;
+
+	frame_blob_init(&b, argv, envp);
+	*records = 0;
+	while ((n = frame_blob_next(&b, out + total))) {
+		total += n;
+		++*records;
+		if (total + FRAME_PAYLOAD_MAX > cap)
+			break;
+	}
+	return total;
+}
+
+static void test_blob(void)
+{
+	static unsigned char out[4 * FRAME_PAYLOAD_MAX + 64];
+	static char big[FRAME_PAYLOAD_MAX + 2];
+	char *argv[] = { "ls", "-l", NULL }, *envp[] = { "A=1", NULL };
+	char *bigv[] = { big, NULL };
+	size_t n, r, i;
+	int ok;
+
+	n = blob_all(out, sizeof out, argv, envp, &r);
+	result(n == 12 && r == 1 && !memcmp(out, "ls\0-l\0\0A=1\0\0", 12),
+	       "blob of ls -l / A=1 is ls\\0-l\\0\\0A=1\\0\\0 in one payload");
+	n = blob_all(out, sizeof out, NULL, NULL, &r);
+	result(n == 2 && r == 1 && !out[0] && !out[1],
+	       "blob of no argv, no env is \\0\\0");
+	for (i = FRAME_PAYLOAD_MAX - 3; i <= FRAME_PAYLOAD_MAX + 1; i++) {
+		memset(big, 'x', i);
+		big[i] = 0;
+		n = blob_all(out, sizeof out, bigv, NULL, &r);
+		ok = n == i + 3 && r == (n + FRAME_PAYLOAD_MAX - 1) / FRAME_PAYLOAD_MAX &&
+		     out[i] == 0 && out[i + 1] == 0 && out[i + 2] == 0 &&
+		     out[0] == 'x' && out[i - 1] == 'x';
+		if (!ok) {
+			printf("      argument of %zu bytes: blob %zu in %zu\n",
+			       i, n, r);
+			break;
+		}
+	}
+	result(ok, "blob around 8192 bytes: split into full payloads, nothing lost");
+}
+
+/* Feeds blob in pieces of step bytes; argv_len and done after all. */
+static void split(const unsigned char *blob, size_t n, size_t step,
+		  size_t *argv_len, int *done)
+{
+	struct frame_split s;
+	size_t i;
+
+	frame_split_init(&s);
+	for (i = 0; i < n; i += step)
+		frame_split_feed(&s, blob + i, n - i < step ? n - i : step);
+	*argv_len = frame_split_argv_len(&s);
+	*done = frame_split_done(&s);
+}
+
+static void test_split(void)
+{
+	/* blob, its length, argv_len by tests/pcapcheck.py's rule */
+	static const struct {
+		const char *blob;
+		size_t n, argv_len;
+		const char *what;
+	} cases[] = {
+		{ "ls\0-l\0\0A=1\0\0", 12, 7, "ls -l / A=1" },
+		{ "\0\0", 2, 1, "no argv, no env" },
+		{ "sh\0\0\0", 5, 4, "sh, no env" },
+		{ "\0A=1\0\0", 6, 1, "no argv, A=1" },
+		{ "a\0\0b\0\0X=1\0\0", 11, 6, "empty argument inside argv" },
+		{ "a\0\0\0\0", 5, 4, "empty last argument, no env" },
+		{ "a\0\0b\0\0", 6, 3, "env item without '=': first empty item" },
+		{ "a\0\0\0X=1\0\0", 9, 4, "empty last argument, X=1" },
+	};
+	size_t i, step, len;
+	int done, ok = 1;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++)
+		for (step = 1; step <= cases[i].n; step++) {
+			split((const unsigned char *)cases[i].blob, cases[i].n,
+			      step, &len, &done);
+			if (len != cases[i].argv_len || !done) {
+				printf("      %s, pieces of %zu: argv_len %zu "
+				       "done %d\n", cases[i].what, step, len,
+				       done);
+				ok = 0;
+				break;
+			}
+		}
+	result(ok, "split: argv ends where tests/pcapcheck.py says, fed in any pieces");
+	split((const unsigned char *)"ls\0-l\0\0A=1\0", 11, 11, &len, &done);
+	result(!done && len == 7, "split: a blob without its last NUL is not done");
+	split((const unsigned char *)"ls\0-l", 5, 5, &len, &done);
+	result(!done && len == 0, "split: no empty item yet: argv_len 0");
+}
+
 int main(void)
 {
 	test_global_header();
@@ -308,6 +567,11 @@ int main(void)
 	test_record_example_c();
 	test_record_fields();
 	test_header_valid();
+	test_decode_errors();
+	test_global_header_error();
+	test_exit();
+	test_blob();
+	test_split();
 	fflush(stdout);
 	return 0;
 }
