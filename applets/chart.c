@@ -109,45 +109,17 @@ static unsigned long long since(const struct capread_record *r)
 	return d < 0 ? 0 : (unsigned long long)d;
 }
 
-/* Where argv ends in an instance's first execve payload (n bytes): just
- * past the empty item that ends it, 0 when not within p. As read.c
- * decides (an empty argument is ambiguous): with the whole blob, the
- * last empty item before the environment's end whose later items all
- * hold '=', else the first empty item. *done: p holds the whole blob. */
-static size_t argv_end(const unsigned char *p, size_t n, int *done)
-{
-	size_t i, item = 0, first = 0, last = 0, snap = 0;
-	int eq = 0, ok = 0, snap_ok = 0, empties = 0;
-
-	for (i = 0; i < n; i++) {
-		if (p[i]) {
-			eq |= p[i] == '=';
-			continue;
-		}
-		if (i == item) {	/* an empty item */
-			empties++;
-			snap = last;
-			snap_ok = ok;
-			last = i + 1;
-			ok = 1;
-			if (!first)
-				first = i + 1;
-		} else {
-			ok &= eq;
-		}
-		eq = 0;
-		item = i + 1;
-	}
-	*done = empties >= 2 && last == n;
-	return *done && snap_ok && snap ? snap : first;
-}
-
 static void keep_argv(struct inst *p, const struct capread_record *r)
 {
-	int done;
-	size_t end = argv_end(r->data, r->len, &done), n;
+	struct frame_split sp;
+	size_t end, n;
 
-	p->flags |= F_EXEC | (done ? F_DONE : 0);
+	/* the first payload holds 8192 bytes of the blob, or all of it:
+	 * more than ARGV_KEEP in either case */
+	frame_split_init(&sp);
+	frame_split_feed(&sp, r->data, r->len);
+	end = frame_split_argv_len(&sp);
+	p->flags |= F_EXEC | (frame_split_done(&sp) ? F_DONE : 0);
 	n = end ? end - 1 : r->len;	/* each item with its NUL */
 	if (!end || n > ARGV_KEEP) {
 		p->flags |= F_CUT;

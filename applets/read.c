@@ -376,7 +376,7 @@ static int record(const struct capread_record *r)
 	uint32_t status;
 
 	if (st.cmd == CMD_CHART) {	/* chart.c keeps its own table */
-		chart_record(r, 0, 0);
+		chart_record(r, 1, r->ppid);
 		return 0;
 	}
 	if (!st.have_base) {
