@@ -67,7 +67,7 @@ static struct {
 	int have_base;
 	uint32_t base_sec, base_usec;
 	unsigned long long end, cut_at;	/* the last record; the first drop */
-	int lineage;
+	int lineage;		/* an instance has a parent in the table */
 	struct {
 		int has_pid;
 		uint32_t pid;
@@ -243,12 +243,13 @@ void chart_record(const struct capread_record *r, int has_ppid, uint32_t ppid)
 		p->pid = r->pid;
 		p->parent = p->child = p->next = -1;
 		if (has_ppid) {
-			ch.lineage = 1;
 			p->has_ppid = 1;
 			p->ppid = ppid;
 			i = ppid != r->pid ? ch.map[map_slot(ppid)] : -1;
-			if (i >= 0)
+			if (i >= 0) {
 				p->parent = i;
+				ch.lineage = 1;
+			}
 		}
 		map_set(h, r->pid, ch.n++);
 	}
