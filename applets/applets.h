@@ -50,16 +50,17 @@ void msg_parts(const char *const *part, unsigned n, int err);
 #define msg(...) msg_parts(MSG_V(__VA_ARGS__), MSG_N(__VA_ARGS__), 0)
 #define msg_sys(err, ...) msg_parts(MSG_V(__VA_ARGS__), MSG_N(__VA_ARGS__), err)
 
-/* read.c: the capture readers (--ps, --transcript, --extract; README
- * "Reading a capture"). read_is_command says whether argv[1] of the
- * multiplexer names one; read_main runs it with argv[0] = that option
- * and returns the exit code (with CONFIG_READER=n: a one-line refusal,
- * RC_USAGE). */
+/* read.c: the capture readers (--ps, --tree, --transcript, --extract;
+ * README "Reading a capture"; their hooks in read.h). read_is_command
+ * says whether argv[1] of the multiplexer names one; read_main runs it
+ * with argv[0] = that option and returns the exit code (with
+ * CONFIG_READER=n: a one-line refusal, RC_USAGE). */
 #ifdef CONFIG_READER
 # define ENABLE_READER 1
 # define USAGE_READER \
 	"\nReading a capture (FILE, or - for stdin; default: the one above):\n" \
-	"  --ps [--pid N] [--name NAME] [FILE]   one line per process\n" \
+	"  --ps [--pid N] [--name NAME] [--follow] [FILE]   one line per process\n" \
+	"  --tree [--pid N] [FILE]   the process tree (N's subtree)\n" \
 	"  --transcript [--env|--env-diff] [--pid N] [--name NAME]\n" \
 	"     [--stream in|out|err]... [--follow] [FILE]   every event\n" \
 	"  --extract [--instance K] [--follow] PID in|out|err [FILE]\n" \
@@ -78,48 +79,6 @@ void msg_parts(const char *const *part, unsigned n, int err);
 # define CONFIG_READER_CHART_MAX 1
 #endif
 int read_is_command(const char *arg);
-
-/* out.c: buffered stdout of the reader commands (no stdio). out_mark
- * makes room for `room` bytes and returns the position out_pad pads
- * from; out_take returns what was written as a string, for a message,
- * and empties the buffer; out_error is the errno of a failed write. */
-void out_reset(void);
-int out_error(void);
-void out_flush(void);
-void out_mem(const void *p, size_t n);
-void out_str(const char *s);
-void out_ch(char c);
-void out_u(unsigned long long v);
-void out_u0(unsigned v, int n);
-size_t out_mark(size_t room);
-void out_pad(size_t mark, size_t width, int right);
-void out_secs(long long us);
-void out_date(uint32_t t, uint32_t usec);
-void out_esc(const unsigned char *p, size_t n, int quoted);
-void out_argv(const unsigned char *b, size_t n, size_t end);
-void out_status(uint32_t status);
-const char *out_take(void);
 int read_main(int argc, char **argv);
-
-/* chart.c: --chart (README "A picture of a run"), the reader's hooks:
- * chart_begin maps the table (-1, errno: cannot), chart_record takes
- * each record in file order (has_ppid: ppid is the record's lineage),
- * chart_finish writes the SVG with the damage (record number, offset)
- * when damaged, and says on stderr when its table was full. */
-int chart_begin(int has_pid, uint32_t pid, const char *name);
-struct capread_record;
-void chart_record(const struct capread_record *r, int has_ppid, uint32_t ppid);
-int chart_finish(const char *file, int damaged, unsigned long number,
-		 unsigned long long offset);
-
-/* svg.c: text for SVG through out.c: svg_text writes ASCII with the XML
- * specials as entities; svg_esc writes bytes as the readers show them
- * (C escapes), XML-safe; svg_argv_show puts the argv items of b (each
- * ended by its NUL) into dst as --ps shows them (base: argv[0]'s
- * basename; cut: " ..." after) and returns the full length. */
-void svg_text(const char *s, size_t n);
-void svg_esc(const unsigned char *p, size_t n);
-size_t svg_argv_show(char *dst, size_t cap, const unsigned char *b, size_t n,
-		     int cut, int base);
 
 #endif

@@ -9,27 +9,30 @@
  * one bar from the first record to the exit record, coloured by the
  * outcome, with marks where output happened and a <title> tooltip.
  *
- * Memory is fixed: a table of CHART_MAX instances, a pid index and a
- * pool of argv bytes, mapped when --chart starts (so the wrapper, which
- * shares the binary, commits none of it). Past CHART_MAX instances the
- * later ones are counted, not drawn, and the SVG and one line on stderr
- * say so. One pass over the file (the instances are kept, the records
- * are not) and one walk of the tree: time linear in the file.
- * The record loop is the reader's (read.c); this file has its hooks. */
-#include <errno.h>
+ * A command of the reader's driver (read.h): it sees the instances
+ * through the hooks and keeps a small node per instance, since the
+ * picture is drawn at the end. Memory is fixed: CHART_MAX nodes, a pid
+ * index and a pool of argv bytes in one mapping made when --chart
+ * starts (the wrapper, which shares the binary, commits none of it).
+ * Past CHART_MAX instances the later ones are counted, not drawn; the
+ * SVG and one line on stderr say so. Time is linear in the file: one
+ * pass, a hashed pid index, one walk of the tree. */
 #include <string.h>
 #include <sys/mman.h>
 
-#include "applets.h"
-#include "stdiocap.h"
+#include "read.h"
+#include "svg.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define CHART_MAX_STR STR(CONFIG_READER_CHART_MAX)
 
 enum {
 	CHART_MAX = CONFIG_READER_CHART_MAX,
-	MAP_SIZE = 2 * CHART_MAX,	/* open addressing: pid -> instance */
-	ARGV_KEEP = 512,		/* argv bytes kept per instance */
+	MAP_SIZE = 2 * CHART_MAX,	/* open addressing: pid -> node */
+	ARGV_KEEP = INST_HEAD,		/* argv bytes kept per node */
 	POOL_SIZE = CHART_MAX * 64,
-	MARKS = 8,			/* output intervals per instance */
-	DROPPED = -2, DROPPED_EXITED = -3,	/* map values, not drawn */
+	MARKS = 8,			/* output intervals per node */
 
 	/* the picture, in px */
 	WIDTH = 1400, MARGIN = 12, GUTTER = 380, PLOT = WIDTH - GUTTER - 2 * MARGIN,
@@ -40,42 +43,44 @@ enum {
 
 enum {
 	F_EXEC = 1,	/* its execve record was seen */
-	F_DONE = 2,	/* ... and held the whole blob */
-	F_IO = 4,	/* a stdin/stdout/stderr record was seen */
-	F_EXITED = 8,
-	F_CUT = 16,	/* argv longer than what was kept */
-	F_SHOWN = 32,	/* --pid/--name: matched (set while drawing) */
+	F_EXITED = 2,	/* its exit record was read */
+	F_EVICTED = 4,	/* the driver's table dropped it: its next
+			 * records come as an instance without execve */
+	F_CUT = 8,	/* argv longer than what was kept */
+	F_MATCH = 16,	/* passes --pid and --name */
+	F_PPID = 32,	/* ppid is known */
 };
 
-struct inst {
+struct node {
 	unsigned long long start, last;	/* us since the first record */
 	unsigned long long bytes[3];
 	uint32_t pid, ppid, status;
-	int32_t parent, child, next;	/* instances; -1: none */
+	int32_t parent, child, next;	/* nodes; -1: none */
 	uint32_t argv;			/* offset in the pool */
 	uint16_t alen;
-	uint8_t flags, nmark, shift, has_ppid;
+	uint8_t flags, nmark, shift;
 	uint32_t mark[MARKS][2];	/* (us since start) >> shift */
 };
 
 static struct {
-	struct inst *in;
-	int32_t *map;		/* instance, DROPPED...; -1: empty slot */
+	unsigned char *map_base;	/* the mapping: nodes, index, pool */
+	struct node *in;
+	int32_t *map;		/* node of the latest instance; -1: empty */
 	uint32_t *key;		/* its pid */
 	unsigned char *pool;
-	uint32_t n, pool_len, mapped, dropped;
-	int have_base;
-	uint32_t base_sec, base_usec;
+	uint32_t n, pool_len, dropped;
+	const struct read_opts *o;
 	unsigned long long end, cut_at;	/* the last record; the first drop */
-	int lineage;		/* an instance has a parent in the table */
-	struct {
-		int has_pid;
-		uint32_t pid;
-		const char *name;
-	} filter;
+	unsigned long records;		/* records read */
+	unsigned long long offset;	/* the file offset after them */
+	int lineage;		/* a node has a parent in the table */
+	int filter;		/* --pid or --name given */
 } ch;
 
-/* ---- the instance table */
+static const size_t map_len = CHART_MAX * sizeof(struct node) +
+	MAP_SIZE * (sizeof(int32_t) + sizeof(uint32_t)) + POOL_SIZE;
+
+/* ---- the nodes */
 
 static uint32_t map_slot(uint32_t pid)
 {
@@ -86,190 +91,205 @@ static uint32_t map_slot(uint32_t pid)
 	return h;
 }
 
-static void map_set(uint32_t h, uint32_t pid, int32_t v)
-{
-	if (ch.map[h] == -1) {
-		/* dropped pids only while a quarter stays free, so a probe
-		 * always ends; the instances (<= CHART_MAX) always fit */
-		if (v < 0 && ch.mapped >= MAP_SIZE / 4 * 3)
-			return;
-		ch.mapped++;
-		ch.key[h] = pid;
-	}
-	ch.map[h] = v;
-}
-
 /* Microseconds since the capture's first record (0 if the clock went
  * back). */
-static unsigned long long since(const struct capread_record *r)
+static unsigned long long since(uint32_t sec, uint32_t usec)
 {
-	long long d = ((long long)r->sec - ch.base_sec) * 1000000 +
-		      r->usec - (long long)ch.base_usec;
+	long long d = ((long long)sec - ch.o->base_sec) * 1000000 +
+		      usec - (long long)ch.o->base_usec;
 
 	return d < 0 ? 0 : (unsigned long long)d;
 }
 
-static void keep_argv(struct inst *p, const struct capread_record *r)
+static void seen(unsigned long long t)
 {
-	struct frame_split sp;
-	size_t end, n;
-
-	/* the first payload holds 8192 bytes of the blob, or all of it:
-	 * more than ARGV_KEEP in either case */
-	frame_split_init(&sp);
-	frame_split_feed(&sp, r->data, r->len);
-	end = frame_split_argv_len(&sp);
-	p->flags |= F_EXEC | (frame_split_done(&sp) ? F_DONE : 0);
-	n = end ? end - 1 : r->len;	/* each item with its NUL */
-	if (!end || n > ARGV_KEEP) {
-		p->flags |= F_CUT;
-		if (n > ARGV_KEEP)
-			n = ARGV_KEEP;
-	}
-	if (n > POOL_SIZE - ch.pool_len) {
-		p->flags |= F_CUT;
-		n = POOL_SIZE - ch.pool_len;
-	}
-	memcpy(ch.pool + ch.pool_len, r->data, n);
-	p->argv = ch.pool_len;
-	p->alen = n;
-	ch.pool_len += n;
+	if (t > ch.end)
+		ch.end = t;
 }
 
-/* Output at t: the instance keeps MARKS intervals; one more merges the
- * two closest (or extends the last), so the longest silences stay. */
-static void mark(struct inst *p, unsigned long long t)
+static struct node *node_of(const struct inst *p)
+{
+	return p->ref ? &ch.in[p->ref - 1] : NULL;
+}
+
+/* Output at t: a node keeps MARKS intervals; one more merges the two
+ * closest (or extends the last), so the longest silences stay. */
+static void mark(struct node *d, unsigned long long t)
 {
 	unsigned long long v;
 	unsigned i, k, best;
 	uint32_t gap;
 
-	t -= t > p->start ? p->start : t;
-	while ((v = t >> p->shift) > 0xffffffffu) {
-		p->shift++;
-		for (i = 0; i < p->nmark; i++) {
-			p->mark[i][0] >>= 1;
-			p->mark[i][1] >>= 1;
+	t -= t > d->start ? d->start : t;
+	while ((v = t >> d->shift) > 0xffffffffu) {
+		d->shift++;
+		for (i = 0; i < d->nmark; i++) {
+			d->mark[i][0] >>= 1;
+			d->mark[i][1] >>= 1;
 		}
 	}
-	if (p->nmark && v <= p->mark[p->nmark - 1][1])
+	if (d->nmark && v <= d->mark[d->nmark - 1][1])
 		return;
-	if (p->nmark == MARKS) {
+	if (d->nmark == MARKS) {
 		best = MARKS - 1;	/* the gap before v */
-		gap = v - p->mark[MARKS - 1][1];
+		gap = v - d->mark[MARKS - 1][1];
 		for (k = 0; k + 1 < MARKS; k++)
-			if (p->mark[k + 1][0] - p->mark[k][1] < gap) {
-				gap = p->mark[k + 1][0] - p->mark[k][1];
+			if (d->mark[k + 1][0] - d->mark[k][1] < gap) {
+				gap = d->mark[k + 1][0] - d->mark[k][1];
 				best = k;
 			}
 		if (best == MARKS - 1) {
-			p->mark[MARKS - 1][1] = v;
+			d->mark[MARKS - 1][1] = v;
 			return;
 		}
-		p->mark[best][1] = p->mark[best + 1][1];
-		memmove(p->mark[best + 1], p->mark[best + 2],
-			(MARKS - best - 2) * sizeof p->mark[0]);
-		p->nmark--;
+		d->mark[best][1] = d->mark[best + 1][1];
+		memmove(d->mark[best + 1], d->mark[best + 2],
+			(MARKS - best - 2) * sizeof d->mark[0]);
+		d->nmark--;
 	}
-	p->mark[p->nmark][0] = p->mark[p->nmark][1] = v;
-	p->nmark++;
+	d->mark[d->nmark][0] = d->mark[d->nmark][1] = v;
+	d->nmark++;
 }
 
-int chart_begin(int has_pid, uint32_t pid, const char *name)
-{
-	size_t in = CHART_MAX * sizeof *ch.in, map = MAP_SIZE * sizeof *ch.map;
-	unsigned char *m;
+/* ---- the hooks */
 
+static void chart_begin(const struct read_opts *o)
+{
+	if (ch.map_base)
+		munmap(ch.map_base, map_len);
 	memset(&ch, 0, sizeof ch);
-	ch.filter.has_pid = has_pid;
-	ch.filter.pid = pid;
-	ch.filter.name = name;
+	ch.o = o;
+	ch.filter = !!(o->set & (OPT_PID | OPT_NAME));
+	ch.offset = FRAME_GLOBAL_LEN;
 	/* one mapping, touched only as far as it is used */
-	m = mmap(NULL, in + 2 * map + POOL_SIZE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		return -1;
-	ch.in = (struct inst *)m;
-	ch.map = (int32_t *)(m + in);
-	ch.key = (uint32_t *)(m + in + map);
-	ch.pool = m + in + 2 * map;
-	memset(ch.map, 0xff, map);	/* -1: empty */
+	ch.map_base = mmap(NULL, map_len, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ch.map_base == MAP_FAILED) {
+		ch.map_base = NULL;
+		return;
+	}
+	ch.in = (struct node *)ch.map_base;
+	ch.map = (int32_t *)(ch.in + CHART_MAX);
+	ch.key = (uint32_t *)(ch.map + MAP_SIZE);
+	ch.pool = (unsigned char *)(ch.key + MAP_SIZE);
+	memset(ch.map, 0xff, MAP_SIZE * sizeof *ch.map);	/* -1: empty */
+}
+
+static void chart_exec(struct inst *p, const unsigned char *b, size_t n)
+{
+	(void)p;
+	(void)b;
+	ch.records++;
+	ch.offset += FRAME_RECORD_LEN + n;
+}
+
+static int chart_start(const struct read_opts *o, struct inst *p)
+{
+	struct node *d;
+	uint32_t h;
+	size_t end = inst_argv_len(p), n;
+	int32_t i;
+
+	(void)o;
+	if (!ch.map_base)
+		return 0;
+	h = map_slot(p->pid);
+	i = ch.map[h];
+	if (!p->split.len && i >= 0 && ch.in[i].flags & F_EVICTED) {
+		/* the driver's table dropped it: the same instance goes on */
+		ch.in[i].flags &= ~F_EVICTED;
+		p->ref = i + 1;
+		return 0;
+	}
+	if (ch.n == CHART_MAX) {
+		if (!ch.dropped++)
+			ch.cut_at = since(p->sec, p->usec);
+		return 0;
+	}
+	d = &ch.in[ch.n];
+	memset(d, 0, sizeof *d);
+	d->start = d->last = since(p->sec, p->usec);
+	seen(d->start);
+	d->pid = p->pid;
+	d->ppid = p->ppid;
+	d->parent = d->child = d->next = -1;
+	d->flags = F_PPID | (p->match ? F_MATCH : 0);
+	i = p->ppid != p->pid ? ch.map[map_slot(p->ppid)] : -1;
+	if (i >= 0) {
+		d->parent = i;
+		ch.lineage = 1;
+	}
+	if (p->split.len) {
+		/* argv, each item with its NUL, as far as the head holds it */
+		d->flags |= F_EXEC;
+		n = end ? end - 1 : p->hlen;
+		if (!end || n > p->hlen) {
+			d->flags |= F_CUT;
+			n = p->hlen;
+		}
+		if (n > POOL_SIZE - ch.pool_len) {
+			d->flags |= F_CUT;
+			n = POOL_SIZE - ch.pool_len;
+		}
+		memcpy(ch.pool + ch.pool_len, p->head, n);
+		d->argv = ch.pool_len;
+		d->alen = n;
+		ch.pool_len += n;
+	}
+	if (ch.map[h] == -1)
+		ch.key[h] = p->pid;
+	ch.map[h] = ch.n;
+	p->ref = ++ch.n;
 	return 0;
 }
 
-void chart_record(const struct capread_record *r, int has_ppid, uint32_t ppid)
+static int chart_io(const struct read_opts *o, struct inst *p,
+		    const struct capread_record *r)
 {
-	unsigned long long t;
-	struct inst *p = NULL;
-	uint32_t h;
-	int32_t i;
+	struct node *d = node_of(p);
+	unsigned long long t = since(r->sec, r->usec);
 
-	if (!ch.have_base) {
-		ch.have_base = 1;
-		ch.base_sec = r->sec;
-		ch.base_usec = r->usec;
-	}
-	t = since(r);
-	if (t > ch.end)
-		ch.end = t;
-	h = map_slot(r->pid);
-	i = ch.map[h];
-	if (i == DROPPED) {
-		if (r->event == EVENT_EXIT)
-			ch.map[h] = DROPPED_EXITED;
+	(void)o;
+	ch.records++;
+	ch.offset += FRAME_RECORD_LEN + r->len;
+	seen(t);
+	if (!d)
+		return 0;
+	d->last = t;
+	d->bytes[r->event] += r->len;
+	if (r->event != EVENT_STDIN)
+		mark(d, t);
+	return 0;
+}
+
+/* An instance ends without exit record: replaced by a new one of its
+ * pid, unfinished at the end of the file, or evicted from the driver's
+ * table (then it may go on). */
+static void chart_gone(const struct read_opts *o, struct inst *p)
+{
+	struct node *d = node_of(p);
+
+	(void)o;
+	if (!d)
 		return;
+	d->last = since(p->end_sec, p->end_usec);
+	seen(d->last);
+	if (p->end == INST_EVICTED)
+		d->flags |= F_EVICTED;
+}
+
+static int chart_exit(const struct read_opts *o, struct inst *p)
+{
+	struct node *d = node_of(p);
+
+	ch.records++;
+	ch.offset += FRAME_RECORD_LEN + FRAME_EXIT_LEN;
+	chart_gone(o, p);
+	if (d) {
+		d->flags |= F_EXITED;
+		d->status = p->status;
 	}
-	if (i >= 0) {
-		p = &ch.in[i];
-		/* a reused pid (doc/capture-format.md: the execve records
-		 * come first, the exit record last) */
-		if (p->flags & F_EXITED || (r->event == EVENT_EXECVE &&
-					    p->flags & (F_IO | F_DONE)))
-			p = NULL;
-	}
-	if (!p) {
-		if (ch.n == CHART_MAX) {
-			if (i != -1 || ch.mapped < MAP_SIZE / 4 * 3 ||
-			    r->event == EVENT_EXECVE)
-				if (!ch.dropped++)
-					ch.cut_at = t;
-			map_set(h, r->pid, r->event == EVENT_EXIT ?
-				DROPPED_EXITED : DROPPED);
-			return;
-		}
-		p = &ch.in[ch.n];
-		memset(p, 0, sizeof *p);
-		p->start = t;
-		p->pid = r->pid;
-		p->parent = p->child = p->next = -1;
-		if (has_ppid) {
-			p->has_ppid = 1;
-			p->ppid = ppid;
-			i = ppid != r->pid ? ch.map[map_slot(ppid)] : -1;
-			if (i >= 0) {
-				p->parent = i;
-				ch.lineage = 1;
-			}
-		}
-		map_set(h, r->pid, ch.n++);
-	}
-	p->last = t;
-	switch (r->event) {
-	case EVENT_EXECVE:
-		if (!(p->flags & F_EXEC))
-			keep_argv(p, r);
-		break;
-	case EVENT_EXIT:
-		p->flags |= F_EXITED;
-		p->status = (uint32_t)r->data[0] << 24 | r->data[1] << 16 |
-			    r->data[2] << 8 | r->data[3];
-		break;
-	default:
-		p->flags |= F_IO;
-		p->bytes[r->event] += r->len;
-		if (r->event != EVENT_STDIN)
-			mark(p, t);
-	}
+	return 0;
 }
 
 /* ---- the picture: coordinates in 0.1 px */
@@ -332,12 +352,14 @@ static unsigned long long x_of(unsigned long long t)
  * the step needs. */
 static void tick_label(unsigned long long t, unsigned long long step)
 {
+	char b[10];
+
 	if (step < 1000) {
 		int d = step < 10 ? 3 : step < 100 ? 2 : 1;
 
 		out_u(t / 1000);
 		out_ch('.');
-		out_u0(t % 1000 / (d == 3 ? 1 : d == 2 ? 10 : 100), d);
+		out_mem(b, fmt_u0(b, t % 1000 / (d == 3 ? 1 : d == 2 ? 10 : 100), d));
 		out_str(" ms");
 	} else if (step < 1000000) {
 		out_u(t / 1000);
@@ -386,42 +408,26 @@ static void axis(unsigned bottom)
 /* t us after the capture's first record, as a UTC date */
 static void date_at(unsigned long long t)
 {
-	t += ch.base_usec;
-	out_date(ch.base_sec + t / 1000000, t % 1000000);
+	char b[FMT_DATE];
+
+	t += ch.o->base_usec;
+	out_mem(b, fmt_date(b, ch.o->base_sec + t / 1000000, t % 1000000));
 }
 
-static const char *outcome(const struct inst *p)
+static void secs(unsigned long long us)
+{
+	char b[FMT_SECS];
+
+	out_mem(b, fmt_secs(b, us));
+}
+
+static const char *outcome(const struct node *p)
 {
 	if (!(p->flags & F_EXITED))
 		return "bar open";
 	if (p->status & 0x7f)
 		return "bar sig";
 	return p->status >> 8 & 0xff ? "bar fail" : "bar ok";
-}
-
-/* --name: argv[0], or its basename without a login '-' */
-static int name_matches(const struct inst *p)
-{
-	const unsigned char *a = ch.pool + p->argv, *z, *b;
-	size_t n = p->alen, l = strlen(ch.filter.name);
-
-	if (!(p->flags & F_EXEC))
-		return 0;
-	z = memchr(a, 0, n);
-	n = z ? (size_t)(z - a) : n;
-	if (n == l && !memcmp(a, ch.filter.name, l))
-		return 1;
-	for (b = a + n; b > a && b[-1] != '/'; b--)
-		;
-	if (b < a + n && *b == '-')
-		b++;
-	return (size_t)(a + n - b) == l && !memcmp(b, ch.filter.name, l);
-}
-
-static int matches(const struct inst *p)
-{
-	return (!ch.filter.has_pid || p->pid == ch.filter.pid) &&
-	       (!ch.filter.name || name_matches(p));
 }
 
 /* The tree, walked in row order: first child, else the next sibling
@@ -444,7 +450,7 @@ static int32_t walk_next(int32_t i, unsigned *depth)
  * --pid/--name, a row is a match or below one. */
 static unsigned rows(int32_t root, int draw);
 
-static void row(const struct inst *p, unsigned k, unsigned depth)
+static void row(const struct node *p, unsigned k, unsigned depth)
 {
 	char buf[ARGV_KEEP * 4 + 8];
 	unsigned long long y = (HEAD + (unsigned long long)k * ROW) * 10;
@@ -465,24 +471,24 @@ static void row(const struct inst *p, unsigned k, unsigned depth)
 	}
 	out_str("\npid ");
 	out_u(p->pid);
-	if (p->has_ppid) {
+	if (p->flags & F_PPID) {
 		out_str(", parent ");
 		out_u(p->ppid);
 	}
 	out_str("\nstart +");
-	out_secs(p->start);
+	secs(p->start);
 	out_str(" s (");
 	date_at(p->start);
 	out_str(" UTC)\n");
 	if (exited) {
 		out_str("duration ");
-		out_secs(p->last - p->start);
+		secs(p->last - p->start);
 		out_str(" s\n");
-		out_status(p->status);
+		out_mem(buf, fmt_status(buf, p->status));
 	} else {
 		out_str("no exit record (running, or its wrapper was killed);"
 			" last record at +");
-		out_secs(p->last);
+		secs(p->last);
 		out_str(" s");
 	}
 	out_str("\nstdin ");
@@ -528,7 +534,7 @@ static void row(const struct inst *p, unsigned k, unsigned depth)
 
 	/* the bar, to the exit record or (no exit record) the end */
 	x1 = x_of(exited ? p->last : ch.end);
-	rect(outcome(p), x0, y + 30, x1 - x0 > 10 ? x1 - x0 : 10, BAR * 10);
+	rect(outcome(p), x0, y + 30, x1 - x0 > 30 ? x1 - x0 : 30, BAR * 10);
 	for (i = 0; i < p->nmark; i++) {
 		m0 = x_of(p->start + ((unsigned long long)p->mark[i][0] << p->shift));
 		m1 = x_of(p->start + ((unsigned long long)p->mark[i][1] << p->shift));
@@ -541,13 +547,13 @@ static void row(const struct inst *p, unsigned k, unsigned depth)
 static unsigned rows(int32_t root, int draw)
 {
 	unsigned k = 0, depth = 0, top = 0;
-	int shown = !ch.filter.has_pid && !ch.filter.name;
+	int shown = !ch.filter;
 	int32_t i;
 
 	for (i = root; i >= 0; i = walk_next(i, &depth)) {
-		if (shown && depth <= top && (ch.filter.has_pid || ch.filter.name))
+		if (shown && depth <= top && ch.filter)
 			shown = 0;	/* left the matched subtree */
-		if (!shown && matches(&ch.in[i])) {
+		if (!shown && ch.in[i].flags & F_MATCH) {
 			shown = 1;
 			top = depth;
 		}
@@ -575,11 +581,17 @@ static void note(unsigned *y)
 	text(MARGIN * 10ull, *y * 10ull, "note");
 }
 
-int chart_finish(const char *file, int damaged, unsigned long number,
-		 unsigned long long offset)
+static int chart_end(const struct read_opts *o)
 {
-	unsigned n, y, height, notes = !!damaged + !!ch.dropped;
+	const char *file = o->file;
+	char b[FMT_ULL + 1];
+	unsigned n, y, height, notes = !!o->broken + !!ch.dropped;
 	int32_t i, root = -1;
+
+	if (!ch.map_base) {
+		msg(file, ": --chart: out of memory");
+		return 1;
+	}
 
 	/* children in start order: built backwards, each put first */
 	for (i = ch.n; i--;) {
@@ -631,11 +643,11 @@ int chart_finish(const char *file, int damaged, unsigned long number,
 		strlen(file) < 100 ? strlen(file) : 100);
 	out_str("</text>\n");
 	text(MARGIN * 10, 420, NULL);
-	if (ch.have_base) {
+	if (ch.n || ch.records) {
 		out_str("start ");
 		date_at(0);
 		out_str(" UTC, ");
-		out_secs(ch.end);
+		secs(ch.end);
 		out_str(" s, ");
 	}
 	out_u(ch.n);
@@ -677,27 +689,46 @@ int chart_finish(const char *file, int damaged, unsigned long number,
 		out_str(" processes): ");
 		out_u(ch.dropped);
 		out_str(" more from +");
-		out_secs(ch.cut_at);
+		secs(ch.cut_at);
 		out_str(" s on (the red dashed line) are not drawn</text>\n");
 	}
-	if (damaged) {
+	if (o->broken) {
 		note(&y);
 		out_str("damaged capture: drawn up to record ");
-		out_u(number);
+		out_u(ch.records);
 		out_str(", the damage is at offset ");
-		out_u(offset);
+		out_u(ch.offset);
 		out_str(" (stdiocap said what on stderr)</text>\n");
 	}
 	out_str("</svg>\n");
-	out_flush();
-	if (ch.dropped && !out_error()) {
-		out_u(CHART_MAX);
-		out_str(" processes): ");
-		out_u(ch.dropped);
-		out_str(" more not drawn");
-		msg(file, ": chart table full (", out_take());
-	}
-	munmap(ch.in, CHART_MAX * sizeof *ch.in + 2 * MAP_SIZE * sizeof *ch.map +
-		      POOL_SIZE);
-	return 0;
+	munmap(ch.map_base, map_len);
+	ch.map_base = NULL;
+	if (!ch.dropped)
+		return 0;
+	b[fmt_u(b, ch.dropped)] = 0;
+	msg(file, ": --chart: table full (" CHART_MAX_STR " processes): ", b,
+	    " more not drawn");
+	return 1;
 }
+
+static const char *chart_check(struct read_opts *o, char **arg)
+{
+	(void)o;
+	(void)arg;
+	return ENABLE_READER_CHART ? NULL :
+	       "not built in (CONFIG_READER_CHART)";
+}
+
+/* Without CONFIG_READER_CHART only the refusal is linked. */
+#define IF_CHART(f) (ENABLE_READER_CHART ? (f) : NULL)
+const struct read_cmd read_chart = {
+	.opts = OPT_PID | OPT_NAME,
+	.check = chart_check,
+	.begin = IF_CHART(chart_begin),
+	.exec = IF_CHART(chart_exec),
+	.start = IF_CHART(chart_start),
+	.io = IF_CHART(chart_io),
+	.exit = IF_CHART(chart_exit),
+	.gone = IF_CHART(chart_gone),
+	.end = IF_CHART(chart_end),
+};

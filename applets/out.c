@@ -1,23 +1,20 @@
-/* out.c - buffered standard output of the reader commands: numbers,
- * dates, C escapes, argv and wait statuses, without stdio.
+/* out.c - the reader's buffered standard output, without stdio: one
+ * buffer written with write(2), and the writers of what fmt.c formats.
  * SPDX-License-Identifier: MIT
  *
- * One buffer written with write(2). EPIPE ends the process as SIGPIPE
- * would have, had the caller not ignored it (git does the same). */
+ * EPIPE ends the process as SIGPIPE would have, had the caller not
+ * ignored it (git does the same). */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "applets.h"
-#include "stdiocap.h"
-
-enum { OUT_MAX = 4096 };
+#include "read.h"
 
 static struct {
 	int err;	/* errno of a failed write: nothing more is written */
 	size_t len;
-	char buf[OUT_MAX];
+	char buf[4096];
 } out;
 
 void out_reset(void)
@@ -30,7 +27,6 @@ int out_error(void)
 {
 	return out.err;
 }
-
 
 /* Writes n bytes to stdout unless writing failed before. */
 static void out_write(const void *p, size_t n)
@@ -50,21 +46,14 @@ void out_flush(void)
 	out.len = 0;
 }
 
-/* Room for n more bytes without a flush in between (n <= OUT_MAX). */
-static void out_room(size_t n)
+void out_mem(const void *p, size_t n)
 {
 	if (out.len + n > sizeof out.buf)
 		out_flush();
-}
-
-void out_mem(const void *p, size_t n)
-{
 	if (n > sizeof out.buf / 2) {
-		out_flush();
 		out_write(p, n);
 		return;
 	}
-	out_room(n);
 	memcpy(out.buf + out.len, p, n);
 	out.len += n;
 }
@@ -76,133 +65,45 @@ void out_str(const char *s)
 
 void out_ch(char c)
 {
-	out_room(1);
-	out.buf[out.len++] = c;
-}
-
-/* Decimal digits of v ending at end; returns where they start. */
-static char *fmt_u(char *end, unsigned long long v)
-{
-	do
-		*--end = '0' + v % 10;
-	while (v /= 10);
-	return end;
+	out_mem(&c, 1);
 }
 
 void out_u(unsigned long long v)
 {
-	char b[20], *s = fmt_u(b + sizeof b, v);
+	char b[FMT_ULL];
 
-	out_mem(s, b + sizeof b - s);
+	out_mem(b, fmt_u(b, v));
 }
 
-/* v in exactly n digits, zero-padded. */
-void out_u0(unsigned v, int n)
+void out_pad(const char *s, size_t n, size_t width, int right)
 {
-	char b[10];
-	int i;
+	static const char spaces[16] = "                ";
+	size_t gap = n < width ? width - n : 0, k;
 
-	for (i = n; i--; v /= 10)
-		b[i] = '0' + v % 10;
-	out_mem(b, n);
-}
-
-/* Pads what was written since mark (from out_mark) to width columns,
- * right-aligned or left-aligned. */
-void out_pad(size_t mark, size_t width, int right)
-{
-	size_t n = out.len - mark;
-
-	if (n >= width)
-		return;
+	if (!right)
+		out_mem(s, n);
+	for (; gap; gap -= k) {
+		k = gap < sizeof spaces ? gap : sizeof spaces;
+		out_mem(spaces, k);
+	}
 	if (right)
-		memmove(out.buf + mark + width - n, out.buf + mark, n);
-	memset(out.buf + (right ? mark : out.len), ' ', width - n);
-	out.len = mark + width;
+		out_mem(s, n);
 }
 
-/* Signed seconds with microseconds: "-1.000020". */
-void out_secs(long long us)
-{
-	if (us < 0) {
-		out_ch('-');
-		us = -us;
-	}
-	out_u(us / 1000000);
-	out_ch('.');
-	out_u0(us % 1000000, 6);
-}
-
-/* "YYYY-MM-DD HH:MM:SS.uuuuuu" UTC: counted from 1970, a year and a
- * month at a time (at most 136 + 12 steps; smaller than the formula). */
-void out_date(uint32_t t, uint32_t usec)
-{
-	static const unsigned char mdays[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	uint32_t d = t / 86400, y = 1970, m = 0, n;
-
-	for (;;) {
-		int leap = !(y % 4) && (y % 100 || !(y % 400));
-
-		if (d < 365u + leap) {
-			for (; d >= (n = mdays[m] + (m == 1 && leap)); m++)
-				d -= n;
-			break;
-		}
-		d -= 365 + leap;
-		y++;
-	}
-	out_u0(y, 4);
-	out_ch('-');
-	out_u0(m + 1, 2);
-	out_ch('-');
-	out_u0(d + 1, 2);
-	out_ch(' ');
-	out_u0(t % 86400 / 3600, 2);
-	out_ch(':');
-	out_u0(t % 3600 / 60, 2);
-	out_ch(':');
-	out_u0(t % 60, 2);
-	out_ch('.');
-	out_u0(usec, 6);
-}
-
-/* C-style escapes: printable ASCII as is, backslash and (quoted) '"'
- * escaped, \t \n \r, every other byte \xHH: safe on any terminal. */
+/* fmt_esc in pieces: any length in a small array. */
 void out_esc(const unsigned char *p, size_t n, int quoted)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char c;
+	char b[FMT_ESC(256)];
+	size_t k;
 
-	while (n--) {
-		c = *p++;
-		out_room(4);
-		if (c >= ' ' && c < 0x7f && c != '\\' && (c != '"' || !quoted)) {
-			out.buf[out.len++] = c;
-			continue;
-		}
-		out.buf[out.len++] = '\\';
-		if (c == '\\' || c == '"')
-			out.buf[out.len++] = c;
-		else if (c == '\t')
-			out.buf[out.len++] = 't';
-		else if (c == '\n')
-			out.buf[out.len++] = 'n';
-		else if (c == '\r')
-			out.buf[out.len++] = 'r';
-		else {
-			out.buf[out.len++] = 'x';
-			out.buf[out.len++] = hex[c >> 4];
-			out.buf[out.len++] = hex[c & 15];
-		}
+	for (; n; p += k, n -= k) {
+		k = n < 256 ? n : 256;
+		out_mem(b, fmt_esc(b, p, k, quoted));
 	}
 }
 
-/* The argv items in the n bytes at b, which hold them up to end (just
- * past argv's terminator; 0: not known), joined with spaces; an item
- * that is empty or holds ' ' or '"' is quoted. "..." when the bytes end
- * before argv does. */
+/* Each argument escaped, in double quotes when it is empty or holds ' '
+ * or '"', so the line reads back as a shell would split it. */
 void out_argv(const unsigned char *b, size_t n, size_t end)
 {
 	const unsigned char *z, *stop, *start = b;
@@ -225,50 +126,4 @@ void out_argv(const unsigned char *b, size_t n, size_t end)
 	}
 	if (more)
 		out_str(b > start ? " ..." : "...");
-}
-
-/* Linux generic signal numbers (x86, ARM, s390x...): the capture holds
- * the recording host's numbers, whatever host reads it. */
-static const char signames[] =
-	"HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0"
-	"USR2\0PIPE\0ALRM\0TERM\0STKFLT\0CHLD\0CONT\0STOP\0TSTP\0TTIN\0"
-	"TTOU\0URG\0XCPU\0XFSZ\0VTALRM\0PROF\0WINCH\0IO\0PWR\0SYS\0";
-
-/* "exit 3", "killed by SIGTERM", "killed by signal 40 (core dumped)" */
-void out_status(uint32_t status)
-{
-	unsigned sig = status & 0x7f, i;
-	const char *s = signames;
-
-	if (!sig) {
-		out_str("exit ");
-		out_u(status >> 8 & 0xff);
-		return;
-	}
-	out_str("killed by ");
-	for (i = 1; i < sig && *s; i++)
-		s += strlen(s) + 1;
-	if (*s) {
-		out_str("SIG");
-		out_str(s);
-	} else {
-		out_str("signal ");
-		out_u(sig);
-	}
-	if (status & 0x80)
-		out_str(" (core dumped)");
-}
-
-
-size_t out_mark(size_t room)
-{
-	out_room(room);
-	return out.len;
-}
-
-const char *out_take(void)
-{
-	out_ch(0);
-	out.len = 0;
-	return out.buf;
 }

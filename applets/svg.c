@@ -4,9 +4,9 @@
  * SPDX-License-Identifier: MIT */
 #include <string.h>
 
-#include "applets.h"
+#include "read.h"
+#include "svg.h"
 
-/* ASCII text with the XML specials as entities (attribute-safe too). */
 void svg_text(const char *s, size_t n)
 {
 	size_t i, from = 0;
@@ -27,29 +27,19 @@ void svg_text(const char *s, size_t n)
 	out_mem(s + from, n - from);
 }
 
-/* Byte c as shown: printable ASCII as is, backslash (and '"' when
- * quoted) escaped, \t \n \r, \xHH for the rest. Returns its length. */
-static size_t esc_byte(char d[4], unsigned char c, int quoted)
+void svg_esc(const unsigned char *p, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
+	char b[FMT_ESC(64)];
+	size_t k;
 
-	if (c >= ' ' && c < 0x7f && c != '\\' && (c != '"' || !quoted)) {
-		d[0] = c;
-		return 1;
+	for (; n; n -= k, p += k) {
+		k = n < 64 ? n : 64;
+		svg_text(b, fmt_esc(b, p, k, 0));
 	}
-	d[0] = '\\';
-	if (c == '\\' || c == '"' || c == '\t' || c == '\n' || c == '\r') {
-		d[1] = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : c;
-		return 2;
-	}
-	d[1] = 'x';
-	d[2] = hex[c >> 4];
-	d[3] = hex[c & 15];
-	return 4;
 }
 
-/* Appends s (n chars) to the display string dst of cap bytes at *len;
- * *len counts what did not fit too. */
+/* Appends s (n bytes) to dst (cap bytes) at *len; *len counts what did
+ * not fit too. */
 static void put(char *dst, size_t cap, size_t *len, const char *s, size_t n)
 {
 	if (*len < cap)
@@ -61,11 +51,11 @@ size_t svg_argv_show(char *dst, size_t cap, const unsigned char *b, size_t n,
 		     int cut, int base)
 {
 	const unsigned char *z, *end = b + n, *s;
-	size_t len = 0, i;
-	char d[4];
+	char e[FMT_ESC(16)];
+	size_t len = 0, k;
 	int q, first = 1;
 
-	while (b < end || first) {
+	for (;;) {
 		z = memchr(b, 0, end - b);
 		if (!z)
 			z = end;
@@ -81,9 +71,9 @@ size_t svg_argv_show(char *dst, size_t cap, const unsigned char *b, size_t n,
 		q = z == s || memchr(s, ' ', z - s) || memchr(s, '"', z - s);
 		if (q)
 			put(dst, cap, &len, "\"", 1);
-		for (; s < z; s++) {
-			i = esc_byte(d, *s, q);
-			put(dst, cap, &len, d, i);
+		for (; s < z; s += k) {
+			k = z - s < 16 ? (size_t)(z - s) : 16;
+			put(dst, cap, &len, e, fmt_esc(e, s, k, q));
 		}
 		if (q)
 			put(dst, cap, &len, "\"", 1);
@@ -95,12 +85,4 @@ size_t svg_argv_show(char *dst, size_t cap, const unsigned char *b, size_t n,
 	if (cut)
 		put(dst, cap, &len, " ...", 4);
 	return len;
-}
-
-void svg_esc(const unsigned char *p, size_t n)
-{
-	char d[4];
-
-	while (n--)
-		svg_text(d, esc_byte(d, *p++, 0));
 }

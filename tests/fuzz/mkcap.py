@@ -16,7 +16,10 @@ import sys
 
 T0 = 1700000000
 ETH = bytes.fromhex("024341500000" "02535444494f" "0800")
-IP_DST = bytes([10, 255, 255, 254])
+# Lineage: the IPv4 destination names the process that ran this one.
+# Each scenario's parent PIDs (default 1); see basic() and tree().
+PARENT = {53: 4242, 123: 4242, 70000: 4242, 71: 70, 72: 71, 73: 70,
+          74: 73, 75: 0}
 STDIN, STDOUT, STDERR, EXECVE, EXIT = range(5)
 ENV = [b"HOME=/root", b"PATH=/bin:/usr/bin", b"TERM=vt100"]
 
@@ -32,10 +35,13 @@ def checksum(hdr):
     return ~total & 0xffff
 
 
+def addr(pid):
+    return bytes([10, pid >> 16 & 255, pid >> 8 & 255, pid & 255])
+
+
 def frame(pid, event, payload):
-    src = bytes([10, pid >> 16 & 255, pid >> 8 & 255, pid & 255])
     ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 28 + len(payload), 0, 0, 64, 17,
-                     0, src, IP_DST)
+                     0, addr(pid), addr(PARENT.get(pid, 1)))
     ip = ip[:10] + struct.pack(">H", checksum(ip)) + ip[12:]
     udp = struct.pack(">HHHH", pid & 0xffff, event, 8 + len(payload), 0)
     return ETH + ip + udp + payload
@@ -168,6 +174,26 @@ def empty_args():
     ])
 
 
+def tree():
+    """A process tree (PARENT): 70 runs 71 (which runs 72) and 73 (which
+    runs 74, killed so that its exit record never came); 75 has no parent
+    (PID 1's own, 10.0.0.0); 76 is an orphan of an unrecorded 1."""
+    return global_header() + b"".join([
+        execve(0, 70, [b"sh", b"/etc/init.d/rcS"]),
+        execve(10, 71, [b"sh", b"-c", b"cat"]),
+        execve(20, 72, [b"cat"]),
+        record(25, 72, STDOUT, b"x"),
+        exit_rec(30, 72, 0),
+        exit_rec(40, 71, 0),
+        execve(50, 73, [b"make"]),
+        execve(60, 74, [b"cc", b"-c", b"a.c"]),
+        exit_rec(70, 73, 9),
+        execve(80, 75, [b"init"]),
+        execve(90, 76, [b"syslogd", b"-n"]),
+        exit_rec(100, 70, 2 << 8),
+    ])
+
+
 def header_only():
     return global_header()
 
@@ -228,7 +254,7 @@ def bad_exit_len():
 
 SCENARIOS = {name.replace("_", "-"): fn for name, fn in list(globals().items())
              if callable(fn) and fn.__module__ == __name__ and
-             fn.__name__ not in ("global_header", "checksum", "frame", "record",
+             fn.__name__ not in ("global_header", "checksum", "addr", "frame", "record",
                                  "blob", "execve", "exit_rec", "main")}
 
 

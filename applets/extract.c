@@ -1,0 +1,77 @@
+/* extract.c - stdiocap --extract PID STREAM: one stream of one instance
+ * of a process, byte for byte. Instances of a PID are counted from 1 in
+ * start order (--instance K). README "Reading a capture".
+ * SPDX-License-Identifier: MIT */
+#include "read.h"
+
+static struct {
+	uint32_t seen;		/* instances of the PID so far */
+	int found;
+} ex;
+
+static const char *ex_check(struct read_opts *o, char **arg)
+{
+	int s;
+
+	if (!arg[1] || read_parse_u32(arg[0], &o->pid) < 0 ||
+	    (s = read_parse_stream(arg[1])) < 0)
+		return "needs PID and STREAM (in, out, err)";
+	o->stream = s;
+	return 0;
+}
+
+static void ex_begin(const struct read_opts *o)
+{
+	(void)o;
+	ex.seen = 0;
+	ex.found = 0;
+}
+
+/* Instances count from their execve record (or from the first record
+ * of the PID, in a capture that starts mid-way). */
+static int ex_start(const struct read_opts *o, struct inst *p)
+{
+	if (p->pid == o->pid && (p->split.len || !ex.seen) &&
+	    ++ex.seen == o->instance) {
+		p->pinned = 1;	/* its records must reach io */
+		p->ref = ex.found = 1;
+	}
+	return 0;
+}
+
+static int ex_io(const struct read_opts *o, struct inst *p,
+		 const struct capread_record *r)
+{
+	if (p->ref && (int)r->event == o->stream)
+		out_mem(r->data, r->len);
+	return 0;
+}
+
+static int ex_exit(const struct read_opts *o, struct inst *p)
+{
+	(void)o;
+	return p->ref;		/* the instance is complete */
+}
+
+static int ex_end(const struct read_opts *o)
+{
+	char k[FMT_ULL + 1], pid[FMT_ULL + 1];
+
+	if (ex.found || o->broken)
+		return 0;
+	k[fmt_u(k, o->instance)] = 0;
+	pid[fmt_u(pid, o->pid)] = 0;
+	msg(o->file, ": no instance ", k, " of pid ", pid);
+	return 1;
+}
+
+const struct read_cmd read_extract = {
+	.opts = OPT_INSTANCE | OPT_FOLLOW,
+	.args = 2,
+	.check = ex_check,
+	.begin = ex_begin,
+	.start = ex_start,
+	.io = ex_io,
+	.exit = ex_exit,
+	.end = ex_end,
+};
