@@ -456,7 +456,7 @@ static void row(const struct node *p, unsigned k, unsigned depth)
 	unsigned long long y = (HEAD + (unsigned long long)k * ROW) * 10;
 	unsigned long long x0 = x_of(p->start), x1, m0, m1;
 	unsigned indent = (depth < INDENT_MAX ? depth : INDENT_MAX) * INDENT;
-	size_t n, fit;
+	size_t n, len, fit;
 	unsigned i;
 	int exited = p->flags & F_EXITED;
 
@@ -508,25 +508,20 @@ static void row(const struct node *p, unsigned k, unsigned depth)
 		n = 0;
 	if (!n) {
 		memcpy(buf, "pid ", 4);
-		n = 4;
-		/* the pid, written backwards then turned */
-		for (i = p->pid; ; i /= 10) {
-			buf[n++] = '0' + i % 10;
-			if (i < 10)
-				break;
-		}
-		for (i = 0; i < (n - 4) / 2; i++) {
-			char c = buf[4 + i];
-
-			buf[4 + i] = buf[n - 1 - i];
-			buf[n - 1 - i] = c;
-		}
+		n = 4 + fmt_u(buf + 4, p->pid);
 	}
-	text((MARGIN + indent) * 10ull, y + 130, NULL);
-	if (n > fit) {
-		svg_text(buf, fit - 1);
-		out_str("\xe2\x80\xa6");	/* U+2026: one column */
+	len = n;
+	if (n > fit)
 		n = fit;
+	/* monospace, and its width given: no font can make it overlap */
+	out_str("<text lengthAdjust=\"spacingAndGlyphs\"");
+	attr("textLength", n * CHAR_W10);
+	attr("x", (MARGIN + indent) * 10ull);
+	attr("y", y + 130);
+	out_ch('>');
+	if (n < len) {
+		svg_text(buf, n - 1);
+		out_str("\xe2\x80\xa6");	/* U+2026: one column */
 	} else {
 		svg_text(buf, n);
 	}
