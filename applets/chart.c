@@ -39,6 +39,7 @@ enum {
 	ROW = 18, BAR = 12, MARK_H = 5, INDENT = 10, INDENT_MAX = 16,
 	FONT = 11, CHAR_W10 = 66,	/* monospace 11 px: 0.6 em, in 0.1 px */
 	HEAD = 104,			/* title, summary, legend, axis labels */
+	AXIS_EVERY = 50,		/* rows between the axis' labels again */
 };
 
 enum {
@@ -373,9 +374,38 @@ static void tick_label(unsigned long long t, unsigned long long step)
 /* The time axis: a grid line per tick down to y `bottom` (px), the
  * labels above the rows and below them. 1, 2 or 5 times a power of
  * ten, at most 9 ticks: labels 110 px apart at least, never touching. */
-static void axis(unsigned bottom)
+/* Row k's top, in px: every AXIS_EVERY rows a row of axis labels
+ * comes first, so a tall chart can be read anywhere. */
+static unsigned long long row_top(unsigned k)
+{
+	return HEAD + ((unsigned long long)k + k / AXIS_EVERY) * ROW;
+}
+
+/* The height of n rows and their axis rows, in px. */
+static unsigned long long rows_height(unsigned n)
+{
+	return n ? row_top(n - 1) + ROW - HEAD : 0;
+}
+
+/* The tick labels of step at y (px); below the rows when y is 0. */
+static void tick_row(unsigned long long y, unsigned long long step)
+{
+	unsigned long long t;
+
+	for (t = 0; t <= ch.end; t += step) {
+		text(x_of(t), y * 10, "tick");
+		tick_label(t, step);
+		out_str("</text>");
+		if (!ch.end)
+			break;
+	}
+}
+
+static void axis(unsigned n)
 {
 	unsigned long long raw = ch.end / 8, step, t;
+	unsigned long long bottom = HEAD + rows_height(n) + 2;
+	unsigned j;
 
 	for (step = 1; step < raw; step *= 10) {
 		if (2 * step >= raw) {
@@ -394,14 +424,20 @@ static void axis(unsigned bottom)
 		attr("y1", (HEAD - 4) * 10);
 		attr("y2", bottom * 10);
 		out_str("/>");
-		text(x_of(t), (HEAD - 8) * 10, "tick");
-		tick_label(t, step);
-		out_str("</text>");
-		text(x_of(t), (bottom + 13) * 10, "tick");
-		tick_label(t, step);
-		out_str("</text>");
 		if (!ch.end)
 			break;
+	}
+	tick_row(HEAD - 8, step);
+	tick_row(bottom + 13, step);
+	/* the axis rows: white, so no grid line crosses their labels */
+	for (j = AXIS_EVERY; j < n; j += AXIS_EVERY) {
+		out_str("<rect fill=\"#ffffff\"");
+		attr("x", MARGIN * 10);
+		attr("y", (row_top(j) - ROW) * 10);
+		attr("width", (WIDTH - 2 * MARGIN) * 10);
+		attr("height", ROW * 10);
+		out_str("/>");
+		tick_row(row_top(j) - ROW + 13, step);
 	}
 }
 
@@ -453,7 +489,7 @@ static unsigned rows(int32_t root, int draw);
 static void row(const struct node *p, unsigned k, unsigned depth)
 {
 	char buf[ARGV_KEEP * 4 + 8];
-	unsigned long long y = (HEAD + (unsigned long long)k * ROW) * 10;
+	unsigned long long y = row_top(k) * 10;
 	unsigned long long x0 = x_of(p->start), x1, m0, m1;
 	unsigned indent = (depth < INDENT_MAX ? depth : INDENT_MAX) * INDENT;
 	size_t n, len, fit;
@@ -601,7 +637,7 @@ static int chart_end(const struct read_opts *o)
 		}
 	}
 	n = rows(root, 0);
-	height = HEAD + n * ROW + 20 + (notes + !n) * 18 + MARGIN;
+	height = HEAD + rows_height(n) + 20 + (notes + !n) * 18 + MARGIN;
 	out_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"");
 	attr("width", WIDTH * 10);
@@ -628,7 +664,7 @@ static int chart_end(const struct read_opts *o)
 	attr("x", MARGIN * 10);
 	attr("y", HEAD * 10);
 	attr("width", (WIDTH - 2 * MARGIN) * 10);
-	attr("height", n * ROW * 10ull);
+	attr("height", rows_height(n) * 10);
 	out_str("/>\n");
 
 	/* title, summary, legend */
@@ -660,12 +696,12 @@ static int chart_end(const struct read_opts *o)
 	legend(MARGIN + 300, "bar sig", "killed by a signal");
 	legend(MARGIN + 470, "bar open", "no exit record");
 	legend(MARGIN + 630, "io", "output (stdout, stderr)");
-	axis(HEAD + n * ROW + 2);
+	axis(n);
 	out_ch('\n');
 
 	rows(root, 1);
 
-	y = HEAD + n * ROW + 16;
+	y = HEAD + rows_height(n) + 16;
 	if (!n) {
 		note(&y);
 		out_str(ch.n ? "no process matches" : "no process in the capture");
@@ -676,7 +712,7 @@ static int chart_end(const struct read_opts *o)
 		attr("x1", x_of(ch.cut_at));
 		attr("x2", x_of(ch.cut_at));
 		attr("y1", (HEAD - 4) * 10);
-		attr("y2", (HEAD + n * ROW + 2) * 10ull);
+		attr("y2", (HEAD + rows_height(n) + 2) * 10);
 		out_str("/>\n");
 		note(&y);
 		out_str("table full (");
