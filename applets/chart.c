@@ -49,7 +49,6 @@ enum {
 			 * records come as an instance without execve */
 	F_CUT = 8,	/* argv longer than what was kept */
 	F_MATCH = 16,	/* passes --pid and --name */
-	F_PPID = 32,	/* ppid is known */
 };
 
 struct node {
@@ -196,11 +195,15 @@ static int chart_start(const struct read_opts *o, struct inst *p)
 		return 0;
 	h = map_slot(p->pid);
 	i = ch.map[h];
-	if (!p->split.len && i >= 0 && ch.in[i].flags & F_EVICTED) {
-		/* the driver's table dropped it: the same instance goes on */
+	if (i >= 0 && ch.in[i].flags & F_EVICTED) {
+		/* the driver's table dropped it: without an execve record
+		 * this is the same instance going on; with one, its pid
+		 * was reused and it is over */
 		ch.in[i].flags &= ~F_EVICTED;
-		p->ref = i + 1;
-		return 0;
+		if (!p->split.len) {
+			p->ref = i + 1;
+			return 0;
+		}
 	}
 	if (ch.n == CHART_MAX) {
 		if (!ch.dropped++)
@@ -214,7 +217,7 @@ static int chart_start(const struct read_opts *o, struct inst *p)
 	d->pid = p->pid;
 	d->ppid = p->ppid;
 	d->parent = d->child = d->next = -1;
-	d->flags = F_PPID | (p->match ? F_MATCH : 0);
+	d->flags = p->match ? F_MATCH : 0;
 	i = p->ppid != p->pid ? ch.map[map_slot(p->ppid)] : -1;
 	if (i >= 0) {
 		d->parent = i;
@@ -507,10 +510,8 @@ static void row(const struct node *p, unsigned k, unsigned depth)
 	}
 	out_str("\npid ");
 	out_u(p->pid);
-	if (p->flags & F_PPID) {
-		out_str(", parent ");
-		out_u(p->ppid);
-	}
+	out_str(", parent ");
+	out_u(p->ppid);
 	out_str("\nstart +");
 	secs(p->start);
 	out_str(" s (");
