@@ -60,7 +60,7 @@ class Cap:
 
 def outcome(k):
     """The wait status of the k-th command, None: no exit record."""
-    if k % 97 == 5:
+    if k % 61 == 5:
         return None
     if k % 41 == 3:
         return 11 | 0x80          # SIGSEGV, core dumped
