@@ -488,11 +488,12 @@ static int usage(const char *what, const char *arg)
 /* The options; those from OPT_PID on take a value. */
 static const struct opt {
 	char name[11];
-	unsigned char flag;	/* log2 of OPT_* */
+	unsigned char flag;	/* OPT_* */
 } opts[] = {
-	{ "--follow", 0 }, { "--env", 1 }, { "--env-diff", 2 },
-	{ "--pid", 3 }, { "--name", 4 }, { "--stream", 5 },
-	{ "--instance", 6 },
+	{ "--follow", OPT_FOLLOW }, { "--env", OPT_ENV },
+	{ "--env-diff", OPT_ENV_DIFF }, { "--pid", OPT_PID },
+	{ "--name", OPT_NAME }, { "--stream", OPT_STREAM },
+	{ "--instance", OPT_INSTANCE },
 };
 
 static int parse(int argc, char **argv)
@@ -512,12 +513,11 @@ static int parse(int argc, char **argv)
 			continue;
 		}
 		for (o = 0; o < sizeof opts / sizeof *opts; o++)
-			if (rd.cmd->opts >> opts[o].flag & 1 &&
-			    !strcmp(a, opts[o].name))
+			if (rd.cmd->opts & opts[o].flag && !strcmp(a, opts[o].name))
 				break;
 		if (o == sizeof opts / sizeof *opts)
 			return usage("unknown option: ", a);
-		flag = 1u << opts[o].flag;
+		flag = opts[o].flag;
 		if (flag >= OPT_PID) {
 			if (++i == argc)
 				return usage("missing value: ", a);

@@ -49,6 +49,12 @@ static const char *refusal_text(enum capfile_refusal why)
 		return "symlink in a sticky world-writable directory";
 	case CAPFILE_STICKY_OWNER:
 		return "another user's file in a sticky world-writable directory";
+	case CAPFILE_STICKY_LINKS:
+		return "a file with more than one hard link in a sticky world-writable directory";
+	case CAPFILE_IS_STDIO:
+		return "is this program's own stdout or stderr";
+	case CAPFILE_LOCK_TIMEOUT:
+		return "lock held by another process for over CONFIG_LOCK_TIMEOUT_MS";
 	default:
 		return "unknown reason";
 	}
@@ -68,6 +74,8 @@ static void capture_lost(int err, void *capfile)
 	if (cf->over_cap)
 		msg("capture stopped: ", cf->path,
 		    ": size cap CONFIG_PCAP_MAX_BYTES reached");
+	else if (cf->why)
+		msg("capture stopped: ", cf->path, ": ", refusal_text(cf->why));
 	else
 		msg_sys(err, "capture stopped: ", cf->path);
 }
@@ -101,6 +109,24 @@ static void relay_setup(struct relay *r, const struct spawn *sp,
 	r->child = sp->pid;
 	r->pid = sp->pid;
 	r->sig = ss;
+}
+
+/* The execve records, written by the vfork child before execve (spawn.c
+ * before_exec): in the file before the target runs, hence before
+ * anything it runs (README "Lineage"). The child shares our memory:
+ * err comes back in it. */
+struct exec_note {
+	struct capfile *cf;
+	char **argv, **envp;
+	int err;
+};
+
+static void note_execve(void *ctx)
+{
+	struct exec_note *n = ctx;
+
+	if (capfile_append_execve(n->cf, getpid(), n->argv, n->envp) < 0)
+		n->err = errno;
 }
 
 /* SPEC §3 "As PID 1": init must stay PID 1, so the relay moves into a
@@ -145,6 +171,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	enum spawn_fd mode[3];
 	struct sig_state ss;
 	struct capfile cf;
+	struct exec_note note;
 	struct spawn sp;
 	int sigfd, status;
 
@@ -157,7 +184,8 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	plan_fds(a, mode);
 
 	/* SPEC §3 fail open: capture must never stop the target running. */
-	if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES, &why) < 0) {
+	if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES,
+			 CONFIG_LOCK_TIMEOUT_MS, &why) < 0) {
 		if (ENABLE_FAIL_CLOSED || ENABLE_FAIL_OPEN_NOTICE) {
 			if (why == CAPFILE_SYSCALL)
 				msg_sys(errno, ENABLE_FAIL_CLOSED ?
@@ -173,11 +201,17 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 			return RC_NOEXEC;
 		return exec_direct(a->target, argv, envp);
 	}
-	cf.ppid = getppid();
+	cf.ppid = lineage_parent();
 	if (getpid() == 1)
 		return wrap_pid1(a, argv, envp, &cf, mode);
 
 	sigfd = sig_takeover(&ss);
+	note.cf = &cf;
+	note.argv = argv;
+	note.envp = envp;
+	note.err = 0;
+	sp.before_exec = note_execve;
+	sp.before_exec_ctx = &note;
 	if (sigfd < 0 || spawn_child(&sp, a->target, argv, envp, mode, &ss) < 0) {
 		if (ENABLE_FAIL_OPEN_NOTICE)
 			msg_sys(errno, "not capturing: ", path);
@@ -186,9 +220,8 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 			sig_restore(&ss);
 		return exec_direct(a->target, argv, envp);
 	}
-	/* SPEC §4: the execve records come first, before any I/O. */
-	if (capfile_append_execve(&cf, sp.pid, argv, envp) < 0) {
-		capture_lost(errno, &cf);
+	if (note.err) {
+		capture_lost(note.err, &cf);
 		capfile_close(&cf);
 	}
 	if (sp.exec_errno) {

@@ -323,3 +323,41 @@ size_t frame_split_argv_len(const struct frame_split *s)
 {
 	return frame_split_done(s) && s->snap_ok ? s->snap_end : s->first_end;
 }
+
+size_t frame_whole(const unsigned char *p, size_t n)
+{
+	struct frame_head h;
+	uint32_t val;
+
+	if (n < FRAME_RECORD_LEN || frame_decode(p, &h, &val) ||
+	    n < FRAME_RECORD_LEN + h.len)
+		return 0;
+	return FRAME_RECORD_LEN + h.len;
+}
+
+int frame_prefix_ok(const unsigned char *p, size_t n)
+{
+	struct frame_head h;
+	uint32_t val, incl;
+	size_t i;
+
+	if (n < FRAME_PCAP_LEN) {
+		/* the pcap header cut short: the fields it holds */
+		if (n >= OFF_USEC + 4 && le32(p + OFF_USEC) >= 1000000)
+			return 0;
+		if (n < OFF_INCL + 4)
+			return 1;
+		incl = le32(p + OFF_INCL);
+		return incl >= NET_LEN && incl <= NET_LEN + FRAME_PAYLOAD_MAX;
+	}
+	if (frame_decode_pcap(p, &h, &val))
+		return 0;
+	if (n >= FRAME_RECORD_LEN + h.len)
+		return 0;		/* whole: not a prefix */
+	if (n >= FRAME_RECORD_LEN)
+		return frame_decode_net(p, &h, &val) == CAPREAD_OK;
+	for (i = FRAME_PCAP_LEN; i < n && i < FRAME_PCAP_LEN + 14; i++)
+		if (p[i] != frame_ethernet[i - FRAME_PCAP_LEN])
+			return 0;
+	return 1;
+}

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "stdiocap.h"
@@ -101,6 +102,20 @@ static int read_signals(struct relay *r)
 		    sig_should_forward(r->sig, si.ssi_signo, si.ssi_code))
 			kill(r->child, si.ssi_signo);
 	}
+}
+
+void relay_lock_wait(void *relay, long usec)
+{
+	struct relay *r = relay;
+	struct pollfd p = { .fd = r->sigfd, .events = POLLIN };
+	struct timespec ts = { 0, usec * 1000 };
+
+	if (r->sigfd < 0) {
+		nanosleep(&ts, NULL);
+		return;
+	}
+	if (ppoll(&p, 1, &ts, NULL) > 0)
+		read_signals(r);
 }
 
 static void capture(struct relay *r, struct capfile_record *rec, size_t n,
@@ -226,6 +241,10 @@ int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx)
 
 	r->stdin_allowed = 1;
 	stdin_check_foreground(r);
+	if (r->cap) {	/* a lock wait serves signals (capfile.c) */
+		r->cap->wait = relay_lock_wait;
+		r->cap->wait_ctx = r;
+	}
 	r->in_pipe_size = in->to >= 0 ? fcntl(in->to, F_GETPIPE_SZ) : -1;
 	for (;;) {
 		if (r->stream[EVENT_STDOUT].from < 0 &&

@@ -116,6 +116,8 @@ int spawn_child(struct spawn *sp, const char *path, char *const argv[],
 	pid = vfork();
 	if (pid == 0) {
 		if (pipes_install(&p, mode) == 0) {
+			if (sp->before_exec)
+				sp->before_exec(sp->before_exec_ctx);
 			sig_restore(ss);
 			execve(path, argv, envp);
 		}

@@ -103,6 +103,12 @@ enum capread_error frame_decode_net(const unsigned char in[FRAME_RECORD_LEN],
 enum capread_error frame_decode(const unsigned char in[FRAME_RECORD_LEN],
 				struct frame_head *h, uint32_t *val);
 
+/* For a tail that may be torn (capfile.c): the length of the whole,
+ * valid record at p (n bytes there), else 0; and whether the n bytes are
+ * a valid record cut short (every field they hold could be written). */
+size_t frame_whole(const unsigned char *p, size_t n);
+int frame_prefix_ok(const unsigned char *p, size_t n);
+
 /* The IPv4 header checksum of len bytes (ones' complement of the sum). */
 uint16_t frame_ip_checksum(const unsigned char *p, size_t len);
 
@@ -166,7 +172,8 @@ int io_ioctl_int(int fd, unsigned long request, int *value);
 
 /* ---- capfile.c: the shared capture file (SPEC §3 safety, §4 writing) */
 
-/* Why capfile_open refused a file, when errno alone would not say. */
+/* Why capfile_open refused a file or capturing stopped, when errno
+ * alone would not say. */
 enum capfile_refusal {
 	CAPFILE_OK = 0,
 	CAPFILE_SYSCALL,	/* errno says it */
@@ -174,21 +181,36 @@ enum capfile_refusal {
 	CAPFILE_NOT_OURS,	/* non-empty and not our pcap header */
 	CAPFILE_STICKY_SYMLINK,	/* symlink in a world-writable sticky dir */
 	CAPFILE_STICKY_OWNER,	/* other user's file in a sticky dir */
+	CAPFILE_STICKY_LINKS,	/* a file with hard links in a sticky dir */
+	CAPFILE_IS_STDIO,	/* the wrapper's own stdout or stderr */
+	CAPFILE_LOCK_TIMEOUT,	/* lock held by another for over lock_ms */
 };
 
 struct capfile {
 	int fd;			/* -1 once capturing stopped */
 	const char *path;	/* for messages */
 	off_t max_bytes;	/* 0: no cap */
+	int over_cap;		/* 1 once an append was refused by the cap */
+	enum capfile_refusal why;	/* set when an append failed on a rule */
 	uint32_t ppid;		/* the records' lineage (README "Lineage"),
 				 * 0 after capfile_open: the caller sets it */
-	int over_cap;		/* 1 once an append was refused by the cap */
+	int lock_ms;		/* the longest wait for the lock */
+	off_t end;		/* where our last append ended; -1: unknown */
+	/* the execve blob written by capfile_append_execve: written again
+	 * before the next records when the file is found emptied */
+	char *const *argv, *const *envp;
+	/* While waiting for the lock: called with a pause in microseconds
+	 * to spend (the relay serves signals in it); NULL: sleep. */
+	void (*wait)(void *ctx, long usec);
+	void *wait_ctx;
 };
 
-/* Opens (creating 0600) and validates or initialises path under the
- * lock. Returns 0, or -1 with *why saying which rule refused it. */
+/* Opens path (creating 0600) with the checks of README "Capture file
+ * safety" made on what is opened, in one walk; validates or initialises
+ * it under the lock, waiting for it at most lock_ms. Returns 0, or -1
+ * with *why saying which rule refused it (CAPFILE_SYSCALL: errno). */
 int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
-		 enum capfile_refusal *why);
+		 int lock_ms, enum capfile_refusal *why);
 
 /* One record: header bytes (filled by capfile_append) plus payload. */
 struct capfile_record {
@@ -198,14 +220,19 @@ struct capfile_record {
 	enum frame_event event;
 };
 
-/* Appends n records for pid with one writev under one flock(LOCK_EX).
- * A torn tail is cut off again. -1 with errno (ENOSPC, EFBIG...) on
- * failure; EFBIG and over_cap set when the size cap would be passed. */
+/* Appends n records for pid with one writev under one flock(LOCK_EX),
+ * timestamped under it. Before: an empty file gets the global header, a
+ * torn tail is cut off (README "Torn tails"); after a failed write the
+ * file is cut back. -1 with errno (ENOSPC, EFBIG...) on failure; EFBIG
+ * and over_cap set when the size cap would be passed; cf->why set when
+ * the lock was not had in time or the file is no longer a capture. */
 int capfile_append(struct capfile *cf, uint32_t pid,
 		   struct capfile_record *rec, size_t n);
 
 /* Appends the execve blob of argv and envp as dport-3 records of at most
- * FRAME_PAYLOAD_MAX bytes, consecutive under one lock. */
+ * FRAME_PAYLOAD_MAX bytes, consecutive under one lock. argv and envp are
+ * kept (not copied): a file found empty later (truncated, rotated) gets
+ * them again before the next records of pid. */
 int capfile_append_execve(struct capfile *cf, uint32_t pid,
 			  char *const argv[], char *const envp[]);
 
@@ -214,6 +241,13 @@ int capfile_append_exit(struct capfile *cf, uint32_t pid, int status);
 
 /* Closes the file (errno kept); cf->fd becomes -1. */
 void capfile_close(struct capfile *cf);
+
+/* ---- lineage.c: who ran this program (README "Lineage") */
+
+/* The pid the records of this run name as their parent: getppid(), or
+ * our own pid when the parent is a stdiocap relay (a recorded program
+ * exec'd this wrapper in place), 0 as PID 1. */
+uint32_t lineage_parent(void);
 
 /* ---- sig.c: the signal state a run starts with, forwards and ends with */
 
@@ -253,6 +287,12 @@ struct spawn {
 	pid_t pid;
 	int fd[3];	/* wrapper's end of the child's 0/1/2 pipes, or -1 */
 	int exec_errno;	/* 0 if execve succeeded */
+	/* Set by the caller (NULL: none): run in the vfork child right
+	 * before execve, in the parent's memory (system calls only). The
+	 * execve records are written there, so they are in the file before
+	 * the target runs (README "Lineage"). */
+	void (*before_exec)(void *ctx);
+	void *before_exec_ctx;
 };
 
 /* Forks; the child gets fds 0-2 as mode[] says, the start signal state
@@ -298,6 +338,12 @@ struct relay {
  * capturing stops, lost(errno, ctx) is called once, relaying goes on.
  * Returns 0, or -1 on an unrecoverable poll/signalfd error. */
 int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx);
+
+/* The capture's lock-wait hook (struct capfile wait): waits up to usec
+ * microseconds for a signal on the relay's signalfd and serves it as the
+ * loop would (forwards it, reaps the child), so a lock wait never
+ * delays a signal. */
+void relay_lock_wait(void *relay, long usec);
 
 /* ---- capread.c: reading a capture back, record by record (the readers) */
 

@@ -42,6 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char *cmds[][10] = {
 		{ "--ps", path },
 		{ "--ps", "--name", "sh", "--pid", "53", path },
+		{ "--tree", path },
+		{ "--tree", "--pid", pid, path },
 		{ "--transcript", path },
 		{ "--transcript", "--env-diff", path },
 		{ "--transcript", "--env", "--name", "sh", "--stream", "err",

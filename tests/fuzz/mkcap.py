@@ -255,18 +255,41 @@ def bad_exit_len():
 SCENARIOS = {name.replace("_", "-"): fn for name, fn in list(globals().items())
              if callable(fn) and fn.__module__ == __name__ and
              fn.__name__ not in ("global_header", "checksum", "addr", "frame", "record",
-                                 "blob", "execve", "exit_rec", "main")}
+                                 "blob", "execve", "exit_rec", "envdiff", "main")}
+
+
+def envdiff(many):
+    """40 execs of about 60 KB of environment each, one variable changed
+    from one to the next: made of 6000 tiny variables (many) or of 4 big
+    ones (few). --env-diff must take about as long on both (it once took
+    quadratic time in the number of variables)."""
+    recs = []
+    for i in range(40):
+        if many:
+            env = [b"V%05d=1" % k for k in range(1, 6000)]
+        else:
+            env = [b"%c=%s" % (c, b"x" * 18000) for c in b"BCD"]
+        env.insert(0, b"V00000=%d" % i)
+        recs.append(execve(i * 10, 2000 + i, [b"p"], env))
+        recs.append(exit_rec(i * 10 + 5, 2000 + i, 0))
+    return global_header() + b"".join(recs)
+
+
+# Large captures, made on request only (not in --list).
+LARGE = {"envdiff-many": lambda: envdiff(True),
+         "envdiff-few": lambda: envdiff(False)}
 
 
 def main(argv):
     if len(argv) == 2 and argv[1] == "--list":
         print("\n".join(sorted(SCENARIOS)))
         return 0
-    if len(argv) != 3 or argv[1] not in SCENARIOS:
+    make = SCENARIOS.get(argv[1]) or LARGE.get(argv[1]) if len(argv) == 3 else None
+    if not make:
         sys.stderr.write("usage: mkcap.py SCENARIO OUTFILE | --list\n")
         return 2
     with open(argv[2], "wb") as f:
-        f.write(SCENARIOS[argv[1]]())
+        f.write(make())
     return 0
 
 

@@ -204,7 +204,7 @@ static void test_create(mode_t mask, const char *name, const char *label)
 	unsigned char buf[64];
 	struct stat st;
 	mode_t old = umask(mask);
-	int r = capfile_open(&cf, path_of(name), 0, &why);
+	int r = capfile_open(&cf, path_of(name), 0, 1000, &why);
 	char text[160];
 
 	umask(old);
@@ -231,8 +231,8 @@ static void test_reopen(void)
 	unsigned char buf[64];
 	int ra, rb;
 
-	ra = capfile_open(&a, path_of("twice"), 0, &why);
-	rb = capfile_open(&b, path_of("twice"), 0, &why);
+	ra = capfile_open(&a, path_of("twice"), 0, 1000, &why);
+	rb = capfile_open(&b, path_of("twice"), 0, 1000, &why);
 	result(ra == 0 && rb == 0 && why == CAPFILE_OK &&
 	       slurp(path_of("twice"), buf, sizeof buf) == 24 &&
 	       !memcmp(buf, golden, 24),
@@ -254,7 +254,7 @@ static void test_existing_capture(void)
 	ref_head(file + 24, 77, EVENT_STDOUT, 3);
 	memcpy(file + 24 + 58, "abc", 3);
 	spit(path_of("existing"), file, sizeof file);
-	r = capfile_open(&cf, path_of("existing"), 0, &why);
+	r = capfile_open(&cf, path_of("existing"), 0, 1000, &why);
 	result(r == 0 && slurp(path_of("existing"), buf, sizeof buf) ==
 	       (long)sizeof file && !memcmp(buf, file, sizeof file),
 	       "existing capture is accepted and left as it was");
@@ -273,7 +273,7 @@ static void test_foreign(const char *name, const char *label,
 
 	spit(path_of(name), data, len);
 	errno = 0;
-	r = capfile_open(&cf, path_of(name), 0, &why);
+	r = capfile_open(&cf, path_of(name), 0, 1000, &why);
 	snprintf(text, sizeof text,
 		 "%s is refused CAPFILE_NOT_OURS and left byte-identical", label);
 	result(r == -1 && why == CAPFILE_NOT_OURS &&
@@ -321,7 +321,7 @@ static void test_not_regular(const char *path, const char *label)
 		enum capfile_refusal why;
 
 		alarm(5);
-		if (capfile_open(&cf, path, 0, &why) == 0)
+		if (capfile_open(&cf, path, 0, 1000, &why) == 0)
 			_exit(2);
 		_exit(why == CAPFILE_NOT_REGULAR ? 0 : 3);
 	}
@@ -346,7 +346,7 @@ static void test_missing_dir(void)
 	int r;
 
 	errno = 0;
-	r = capfile_open(&cf, path_of("no/such/dir/cap.pcap"), 0, &why);
+	r = capfile_open(&cf, path_of("no/such/dir/cap.pcap"), 0, 1000, &why);
 	result(r == -1 && why == CAPFILE_SYSCALL && errno == ENOENT,
 	       "missing directory: -1, CAPFILE_SYSCALL, errno ENOENT");
 	if (r == 0)
@@ -369,7 +369,7 @@ static void test_sticky(void)
 		result(0, "sticky directory set up");
 		return;
 	}
-	r = capfile_open(&cf, file, 0, &why);
+	r = capfile_open(&cf, file, 0, 1000, &why);
 	result(r == 0, "own new file in a sticky world-writable dir is accepted");
 	if (r == 0)
 		capfile_close(&cf);
@@ -377,7 +377,7 @@ static void test_sticky(void)
 		result(0, "symlink set up");
 		return;
 	}
-	r = capfile_open(&cf, link, 0, &why);
+	r = capfile_open(&cf, link, 0, 1000, &why);
 	result(r == -1 && why == CAPFILE_STICKY_SYMLINK,
 	       "symlink (to our own capture) in a sticky dir is refused");
 	if (r == 0)
@@ -390,7 +390,7 @@ static void test_sticky(void)
 		result(0, "other user's file set up");
 		return;
 	}
-	r = capfile_open(&cf, other, 0, &why);
+	r = capfile_open(&cf, other, 0, 1000, &why);
 	result(r == -1 && why == CAPFILE_STICKY_OWNER,
 	       "another user's capture in a sticky dir is refused");
 	if (r == 0)
@@ -415,7 +415,7 @@ static void test_closed_std(const char *name, const char *label)
 		close(0);
 		close(1);
 		close(2);
-		if (capfile_open(&cf, path, 0, &why) < 0)
+		if (capfile_open(&cf, path, 0, 1000, &why) < 0)
 			_exit(3);
 		if (cf.fd < 3)
 			_exit(4);
@@ -458,7 +458,7 @@ static void test_append3(void)
 	long n, off;
 	int ok, i, ts_ok = 1;
 
-	if (capfile_open(&cf, path_of("three"), 0, &why) < 0) {
+	if (capfile_open(&cf, path_of("three"), 0, 1000, &why) < 0) {
 		result(0, "capfile_open of a new file");
 		return;
 	}
@@ -502,7 +502,7 @@ static void test_exit_record(unsigned long status, const unsigned char be[4],
 	int ok;
 
 	unlink(path_of("exit"));
-	if (capfile_open(&cf, path_of("exit"), 0, &why) < 0) {
+	if (capfile_open(&cf, path_of("exit"), 0, 1000, &why) < 0) {
 		result(0, "capfile_open of a new file");
 		return;
 	}
@@ -564,7 +564,7 @@ static int execve_case(const char *name, char *const argv[],
 	char text[200];
 
 	blen = ref_blob(blob, argv, envp);
-	if (capfile_open(&cf, path_of(name), 0, &why) < 0) {
+	if (capfile_open(&cf, path_of(name), 0, 1000, &why) < 0) {
 		result(0, "capfile_open of a new file");
 		return -1;
 	}
@@ -643,7 +643,7 @@ static void test_cap(void)
 	int r;
 
 	/* 24 + 58 + 10 = 92: the first record ends exactly on the cap */
-	if (capfile_open(&cf, path_of("cap"), 92, &why) < 0) {
+	if (capfile_open(&cf, path_of("cap"), 92, 1000, &why) < 0) {
 		result(0, "capfile_open with a size cap");
 		return;
 	}
@@ -661,7 +661,7 @@ static void test_cap(void)
 
 	/* 3 records of which only 2 would fit: the batch is one writev */
 	unlink(path_of("cap"));
-	if (capfile_open(&cf, path_of("cap"), 24 + 68 + 59, &why) < 0) {
+	if (capfile_open(&cf, path_of("cap"), 24 + 68 + 59, 1000, &why) < 0) {
 		result(0, "capfile_open with a size cap");
 		return;
 	}
@@ -675,7 +675,7 @@ static void test_cap(void)
 	/* an execve blob of 3 records where only the first would fit */
 	memset(big, 'z', sizeof big - 1);
 	unlink(path_of("cap"));
-	if (capfile_open(&cf, path_of("cap"), 24 + 58 + 8192 + 100, &why) < 0) {
+	if (capfile_open(&cf, path_of("cap"), 24 + 58 + 8192 + 100, 1000, &why) < 0) {
 		result(0, "capfile_open with a size cap");
 		return;
 	}
@@ -714,7 +714,7 @@ static void test_torn(void)
 
 		alarm(10);
 		signal(SIGXFSZ, SIG_IGN);
-		if (capfile_open(&cf, path, 0, &why) < 0)
+		if (capfile_open(&cf, path, 0, 1000, &why) < 0)
 			_exit(3);
 		if (getrlimit(RLIMIT_FSIZE, &rl) < 0)
 			_exit(3);
