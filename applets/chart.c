@@ -348,8 +348,15 @@ static unsigned long long x_of(unsigned long long t)
 {
 	unsigned long long span = ch.end ? ch.end : 1;
 
-	return (MARGIN + GUTTER) * 10ull +
-	       (t < span ? t : span) * (PLOT * 10ull) / span;
+	if (t > span)
+		t = span;
+	/* t * PLOT * 10 must not overflow: a board without a clock that
+	 * starts in 1970 and is set to today spans 56 years */
+	while (span >> 50) {
+		span >>= 10;
+		t >>= 10;
+	}
+	return (MARGIN + GUTTER) * 10ull + t * (PLOT * 10ull) / span;
 }
 
 /* A tick at t: "0.250 ms", "40 ms", "3 s", with as many decimals as

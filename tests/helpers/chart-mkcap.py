@@ -9,6 +9,7 @@ cycle: most exit 0; exit 1, SIGTERM, SIGSEGV with core, and a few never
 write an exit record. Output and input records at known times.
 
 Usage: chart-mkcap.py N OUTFILE [--lineage 0|1]
+       chart-mkcap.py --clock-jump OUTFILE   (1970, then 2096)
 With --lineage 0 every record names the same parent (10.255.255.254),
 as captures written before the lineage did.
 """
@@ -71,7 +72,22 @@ def outcome(k):
     return 0
 
 
+def clock_jump(path):
+    """A board without a clock boots in 1970; a wrong RTC or NTP answer
+    sets 2096 (a span of 126 years: t * width overflows 64 bits)."""
+    with open(path, "wb") as f:
+        cap = Cap(f, True)
+        late = (4000000000 - T0) * 1000000
+        cap.execve(5 * 1000000 - T0 * 1000000, 1, 0, [b"/init"])
+        cap.execve(6 * 1000000 - T0 * 1000000, 50, 1, [b"ntpd", b"-q"])
+        cap.exit(late, 50, 1, 0)
+        cap.execve(late + 1000000, 51, 1, [b"udhcpc"])
+        cap.exit(late + 4000000, 51, 1, 0)
+
+
 def main(argv):
+    if argv[1] == "--clock-jump":
+        return clock_jump(argv[2])
     lineage = True
     if "--lineage" in argv:
         i = argv.index("--lineage")
