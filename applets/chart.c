@@ -71,6 +71,8 @@ static struct {
 	uint32_t n, pool_len, dropped;
 	const struct read_opts *o;
 	unsigned long long end, cut_at;	/* the last record; the first drop */
+	unsigned long long lo, hi;	/* the time the axis spans: all of
+					 * it, or what --pid/--name show */
 	unsigned long records;		/* records read */
 	unsigned long long offset;	/* the file offset after them */
 	int lineage;		/* a node has a parent in the table */
@@ -346,8 +348,9 @@ static void text(unsigned long long x, unsigned long long y, const char *cls)
 
 static unsigned long long x_of(unsigned long long t)
 {
-	unsigned long long span = ch.end ? ch.end : 1;
+	unsigned long long span = ch.hi > ch.lo ? ch.hi - ch.lo : 1;
 
+	t = t < ch.lo ? 0 : t - ch.lo;
 	if (t > span)
 		t = span;
 	/* t * PLOT * 10 must not overflow: a board without a clock that
@@ -381,9 +384,6 @@ static void tick_label(unsigned long long t, unsigned long long step)
 	}
 }
 
-/* The time axis: a grid line per tick down to y `bottom` (px), the
- * labels above the rows and below them. 1, 2 or 5 times a power of
- * ten, at most 9 ticks: labels 110 px apart at least, never touching. */
 /* Row k's top, in px: every AXIS_EVERY rows a row of axis labels
  * comes first, so a tall chart can be read anywhere. */
 static unsigned long long row_top(unsigned k)
@@ -397,23 +397,26 @@ static unsigned long long rows_height(unsigned n)
 	return n ? row_top(n - 1) + ROW - HEAD : 0;
 }
 
-/* The tick labels of step at y (px); below the rows when y is 0. */
+/* The tick labels of step at y (px). Ticks are times since the
+ * capture's first record, as in the tooltips. */
 static void tick_row(unsigned long long y, unsigned long long step)
 {
 	unsigned long long t;
 
-	for (t = 0; t <= ch.end; t += step) {
+	for (t = (ch.lo + step - 1) / step * step; t <= ch.hi; t += step) {
 		text(x_of(t), y * 10, "tick");
 		tick_label(t, step);
 		out_str("</text>");
-		if (!ch.end)
-			break;
 	}
 }
 
+/* The time axis: a grid line per tick down to the rows' bottom, the
+ * labels above the rows, below them and every AXIS_EVERY rows. 1, 2 or
+ * 5 times a power of ten, at most 9 ticks: labels 110 px apart at
+ * least, never touching. */
 static void axis(unsigned n)
 {
-	unsigned long long raw = ch.end / 8, step, t;
+	unsigned long long raw = (ch.hi - ch.lo) / 8, step, t;
 	unsigned long long bottom = HEAD + rows_height(n) + 2;
 	unsigned j;
 
@@ -427,15 +430,13 @@ static void axis(unsigned n)
 			break;
 		}
 	}
-	for (t = 0; t <= ch.end; t += step) {
+	for (t = (ch.lo + step - 1) / step * step; t <= ch.hi; t += step) {
 		out_str("<line class=\"grid\"");
 		attr("x1", x_of(t));
 		attr("x2", x_of(t));
 		attr("y1", (HEAD - 4) * 10);
 		attr("y2", bottom * 10);
 		out_str("/>");
-		if (!ch.end)
-			break;
 	}
 	tick_row(HEAD - 8, step);
 	tick_row(bottom + 13, step);
@@ -598,8 +599,17 @@ static unsigned rows(int32_t root, int draw)
 		}
 		if (!shown)
 			continue;
-		if (draw)
+		if (draw) {
 			row(&ch.in[i], k, depth - top);
+		} else if (ch.filter) {	/* the time the rows shown span */
+			const struct node *d = &ch.in[i];
+			unsigned long long e = d->flags & F_EXITED ? d->last : ch.end;
+
+			if (d->start < ch.lo)
+				ch.lo = d->start;
+			if (e > ch.hi)
+				ch.hi = e;
+		}
 		k++;
 	}
 	return k;
@@ -644,7 +654,13 @@ static int chart_end(const struct read_opts *o)
 			root = i;
 		}
 	}
+	ch.lo = ch.filter ? ch.end : 0;
+	ch.hi = ch.filter ? 0 : ch.end;
 	n = rows(root, 0);
+	if (!n) {
+		ch.lo = 0;
+		ch.hi = ch.end;
+	}
 	height = HEAD + rows_height(n) + 20 + (notes + !n) * 18 + MARGIN;
 	out_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"");
@@ -691,10 +707,14 @@ static int chart_end(const struct read_opts *o)
 	}
 	out_u(ch.n);
 	out_str(ch.n == 1 ? " process" : " processes");
-	if (n != ch.n) {
+	if (ch.filter && n) {
 		out_str(", ");
 		out_u(n);
-		out_str(" shown");
+		out_str(" shown, from +");
+		secs(ch.lo);
+		out_str(" s to +");
+		secs(ch.hi);
+		out_str(" s");
 	}
 	out_str(ch.lineage ? ", children under their parent" :
 		", in start order (no lineage in the capture)");
@@ -715,13 +735,15 @@ static int chart_end(const struct read_opts *o)
 		out_str(ch.n ? "no process matches" : "no process in the capture");
 		out_str("</text>\n");
 	}
-	if (ch.dropped) {
+	if (ch.dropped && ch.cut_at >= ch.lo && ch.cut_at <= ch.hi) {
 		out_str("<line class=\"cut\"");
 		attr("x1", x_of(ch.cut_at));
 		attr("x2", x_of(ch.cut_at));
 		attr("y1", (HEAD - 4) * 10);
 		attr("y2", (HEAD + rows_height(n) + 2) * 10);
 		out_str("/>\n");
+	}
+	if (ch.dropped) {
 		note(&y);
 		out_str("table full (");
 		out_u(CHART_MAX);
