@@ -64,10 +64,19 @@ void msg_parts(const char *const *part, unsigned n, int err);
 	"  --transcript [--env|--env-diff] [--pid N] [--name NAME]\n" \
 	"     [--stream in|out|err]... [--follow] [FILE]   every event\n" \
 	"  --extract [--instance K] [--follow] PID in|out|err [FILE]\n" \
-	"     one stream of one process, byte for byte\n"
+	"     one stream of one process, byte for byte\n" USAGE_CHART
 #else
 # define ENABLE_READER 0
 # define USAGE_READER ""
+#endif
+#ifdef CONFIG_READER_CHART
+# define ENABLE_READER_CHART 1
+# define USAGE_CHART \
+	"  --chart [--pid N] [--name NAME] [FILE] > run.svg   a timeline\n"
+#else
+# define ENABLE_READER_CHART 0
+# define USAGE_CHART ""
+# define CONFIG_READER_CHART_MAX 1
 #endif
 int read_is_command(const char *arg);
 int read_main(int argc, char **argv);

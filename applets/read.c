@@ -44,9 +44,9 @@ enum { INST_MAX = 256 };
 /* The commands, and their names in the same order: the names alone, so
  * that a build without the reader links none of the commands. */
 static const struct read_cmd *const cmds[] = {
-	&read_ps, &read_tree, &read_transcript, &read_extract,
+	&read_ps, &read_tree, &read_transcript, &read_extract, &read_chart,
 };
-static const char names[] = "--ps\0--tree\0--transcript\0--extract\0";
+static const char names[] = "--ps\0--tree\0--transcript\0--extract\0--chart\0";
 
 /* All state of one run; read_main clears it. */
 static struct {

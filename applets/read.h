@@ -123,7 +123,7 @@ int read_parse_u32(const char *s, uint32_t *v);
 int read_parse_stream(const char *s);	/* in|out|err (or stdin...) */
 
 extern const struct read_cmd read_ps, read_tree, read_transcript,
-	read_extract;
+	read_extract, read_chart;
 
 /* ---- fmt.c: pure formatting into the caller's array; each returns the
  * length written (no NUL). Sizes are the most each can write. */

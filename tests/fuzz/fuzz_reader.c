@@ -50,6 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		  "--stream", "in", path },
 		{ "--extract", pid, "out", path },
 		{ "--extract", "--instance", inst, pid, "in", path },
+		{ "--chart", path },
+		{ "--chart", "--pid", pid, path },
 	};
 	struct capread_record rec;
 	size_t i;
