@@ -42,10 +42,8 @@ static const char *applet_name(const char *arg0)
 }
 
 /* The applet named by the path the kernel executed or by a link on the
- * way from it to the binary (`echo2 -> echo -> stdiocap`); *name
- * becomes "stdiocap" when the chain reaches no applet but the binary. */
-static const struct applet *applet_by_link(const char *execfn,
-					   const char **name)
+ * way from it to the binary (`echo2 -> echo -> stdiocap`). */
+static const struct applet *applet_by_link(const char *execfn)
 {
 	static char path[2][4096];	/* main's own: no relay runs yet */
 	const struct applet *a;
@@ -59,11 +57,8 @@ static const struct applet *applet_by_link(const char *execfn,
 	strcpy(path[0], execfn);
 	for (i = 0; i < 8; i++) {
 		a = applet_find(applet_name(path[cur]));
-		if (a || !strcmp(applet_name(path[cur]), "stdiocap")) {
-			if (!a)
-				*name = "stdiocap";
+		if (a)
 			return a;
-		}
 		/* a relative link is read from the link's directory */
 		slash = strrchr(path[cur], '/');
 		dir = slash ? (size_t)(slash - path[cur]) + 1 : 0;
@@ -138,13 +133,13 @@ int main(int argc, char **argv, char **envp)
 		return RC_NOTFOUND;
 	}
 	name = applet_name(argv[0]);
-	a = applet_find(name);
+	if (!strcmp(name, "stdiocap"))
+		return multiplexer(argc, argv, envp);
 	/* SPEC §3: argv[0] may name nothing (`exec -a custom`); the link the
 	 * kernel executed still does. argv[0] is passed on as it is. */
-	if (!a && strcmp(name, "stdiocap"))
-		a = applet_by_link((const char *)getauxval(AT_EXECFN), &name);
-	if (!a && !strcmp(name, "stdiocap"))
-		return multiplexer(argc, argv, envp);
+	a = applet_find(name);
+	if (!a)
+		a = applet_by_link((const char *)getauxval(AT_EXECFN));
 	if (!a) {
 		msg(name, ": applet not found");
 		return RC_NOTFOUND;

@@ -2,12 +2,12 @@
 # term.sh - sourced by terminal.test and jobs.test after testing.sh: runs
 # tests/helpers/term-drive.py scenarios bare and wrapped and compares.
 
-DRIVE="python3 $SRCDIR/tests/helpers/term-drive.py"
+DRIVE=$SRCDIR/tests/helpers/term-drive.py
 if ! python3 -c 'import pty, termios' 2>/dev/null || ! command -v pgrep >/dev/null; then
 	skip "terminal scenarios" "python3 with pty/termios, or pgrep, missing"
 	exit 0
 fi
-wrap_setup
+wrap_setup "$OUT/bin"
 
 # links DIR BINARY: applet links of BINARY in DIR
 links() {
@@ -20,7 +20,7 @@ links() {
 # drive SCENARIO BINDIR NAME: the transcript of SCENARIO run with BINDIR's
 # programs, in $OUT/NAME.txt, the applet directory written as /bin.
 drive() {
-	STDIO_PCAP=$OUT/$3.pcap timeout 120 $DRIVE "$1" "$2" 2>"$OUT/$3.err" |
+	STDIO_PCAP=$OUT/$3.pcap timeout 120 python3 "$DRIVE" "$1" "$2" 2>"$OUT/$3.err" |
 		sed "s#$2/#/bin/#g" >"$OUT/$3.txt"
 }
 
