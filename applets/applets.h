@@ -12,8 +12,11 @@
 struct applet {
 	const char *name;
 	const char *target;
-	int stdin_passthrough;
+	int flags;	/* APPLET_* below, from scripts/mkapplets.c */
 };
+
+/* CONFIG_STDIN_PASSTHROUGH, CONFIG_INTERACTIVE membership. */
+enum { APPLET_STDIN_PASSTHROUGH = 1, APPLET_INTERACTIVE = 2 };
 
 /* Booleans as 0/1, so code says if (ENABLE_X) and every configuration is
  * compiled and type-checked (BusyBox style). */
@@ -21,6 +24,11 @@ struct applet {
 # define ENABLE_FAIL_CLOSED 1
 #else
 # define ENABLE_FAIL_CLOSED 0
+#endif
+#ifdef CONFIG_TTY_INTERPOSE
+# define ENABLE_TTY_INTERPOSE 1
+#else
+# define ENABLE_TTY_INTERPOSE 0
 #endif
 #ifdef CONFIG_FAIL_OPEN_NOTICE
 # define ENABLE_FAIL_OPEN_NOTICE 1

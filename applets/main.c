@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "applets.h"
@@ -38,6 +39,42 @@ static const char *applet_name(const char *arg0)
 
 	s = s ? s + 1 : arg0;
 	return *s == '-' ? s + 1 : s;
+}
+
+/* The applet named by the path the kernel executed or by a link on the
+ * way from it to the binary (`echo2 -> echo -> stdiocap`). */
+static const struct applet *applet_by_link(const char *execfn)
+{
+	static char path[2][4096];	/* main's own: no relay runs yet */
+	const struct applet *a;
+	const char *slash;
+	int i, cur = 0;
+	ssize_t n;
+	size_t dir;
+
+	if (!execfn || strlen(execfn) >= sizeof path[0])
+		return NULL;
+	strcpy(path[0], execfn);
+	for (i = 0; i < 8; i++) {
+		a = applet_find(applet_name(path[cur]));
+		if (a)
+			return a;
+		/* a relative link is read from the link's directory */
+		slash = strrchr(path[cur], '/');
+		dir = slash ? (size_t)(slash - path[cur]) + 1 : 0;
+		memcpy(path[!cur], path[cur], dir);
+		n = readlink(path[cur], path[!cur] + dir,
+			     sizeof path[0] - 1 - dir);
+		if (n <= 0)
+			return NULL;
+		if (path[!cur][dir] == '/')
+			memmove(path[!cur], path[!cur] + dir, (size_t)n);
+		else
+			n += (ssize_t)dir;
+		path[!cur][n] = 0;
+		cur = !cur;
+	}
+	return NULL;
 }
 
 static int say(int fd, const char *s)
@@ -98,7 +135,11 @@ int main(int argc, char **argv, char **envp)
 	name = applet_name(argv[0]);
 	if (!strcmp(name, "stdiocap"))
 		return multiplexer(argc, argv, envp);
+	/* SPEC §3: argv[0] may name nothing (`exec -a custom`); the link the
+	 * kernel executed still does. argv[0] is passed on as it is. */
 	a = applet_find(name);
+	if (!a)
+		a = applet_by_link((const char *)getauxval(AT_EXECFN));
 	if (!a) {
 		msg(name, ": applet not found");
 		return RC_NOTFOUND;

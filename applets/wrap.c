@@ -13,14 +13,6 @@
 #include "applets.h"
 #include "stdiocap.h"
 
-/* The relay's state: three 8 KiB buffers, kept off the stack. */
-static struct relay relay;
-
-static int exec_rc(int err)
-{
-	return err == ENOENT ? RC_NOTFOUND : RC_NOEXEC;
-}
-
 /* SPEC §3: a target that is this very binary would fork forever. Found
  * through /proc/self/exe, or through the path the kernel was asked to
  * execute (AT_EXECFN) where /proc is not mounted. */
@@ -64,7 +56,28 @@ static int exec_direct(const char *target, char **argv, char **envp)
 {
 	execve(target, argv, envp);
 	msg_sys(errno, target);
-	return exec_rc(errno);
+	return spawn_exec_rc(errno);
+}
+
+/* SPEC §3 fail open: every path on which capturing turns out to be
+ * impossible ends here, and only here the configuration decides: say
+ * why (err, or the text why), then run the target uncaptured, or refuse
+ * (CONFIG_FAIL_CLOSED). */
+static int uncaptured(const struct applet *a, char **argv, char **envp,
+		      const char *path, int err, const char *why)
+{
+	const char *lead = ENABLE_FAIL_CLOSED ? "refusing to run uncaptured: " :
+						"not capturing: ";
+
+	if (ENABLE_FAIL_CLOSED || ENABLE_FAIL_OPEN_NOTICE) {
+		if (why)
+			msg(lead, path, ": ", why);
+		else
+			msg_sys(err, lead, path);
+	}
+	if (ENABLE_FAIL_CLOSED)
+		return RC_NOEXEC;
+	return exec_direct(a->target, argv, envp);
 }
 
 static void capture_lost(int err, void *capfile)
@@ -80,35 +93,12 @@ static void capture_lost(int err, void *capfile)
 		msg_sys(err, "capture stopped: ", cf->path);
 }
 
-/* What each of the child's fds 0-2 becomes: a closed fd of ours stays
- * closed for it, and a passthrough applet's stdin is its own. */
-static void plan_fds(const struct applet *a, enum spawn_fd mode[3])
+/* README "Terminals": what the child inherits rather than relayed. */
+static int relay_flags(const struct applet *a)
 {
-	int i;
-
-	for (i = 0; i < 3; i++)
-		mode[i] = fcntl(i, F_GETFD) < 0 ? SPAWN_CLOSED : SPAWN_PIPE;
-	if (a->stdin_passthrough && mode[0] == SPAWN_PIPE)
-		mode[0] = SPAWN_INHERIT;
-}
-
-static void relay_setup(struct relay *r, const struct spawn *sp,
-			struct capfile *cf, int sigfd,
-			const struct sig_state *ss)
-{
-	int i;
-
-	r->stream[EVENT_STDIN].from = sp->fd[0] >= 0 ? 0 : -1;
-	r->stream[EVENT_STDIN].to = sp->fd[0];
-	for (i = EVENT_STDOUT; i <= EVENT_STDERR; i++) {
-		r->stream[i].from = sp->fd[i];
-		r->stream[i].to = sp->fd[i] >= 0 ? i : -1;
-	}
-	r->cap = cf;
-	r->sigfd = sigfd;
-	r->child = sp->pid;
-	r->pid = sp->pid;
-	r->sig = ss;
+	return (a->flags & APPLET_STDIN_PASSTHROUGH ? RELAY_STDIN_OWN : 0) |
+	       (a->flags & APPLET_INTERACTIVE ? RELAY_INTERACTIVE : 0) |
+	       (ENABLE_TTY_INTERPOSE ? RELAY_TTY_INTERPOSE : 0);
 }
 
 /* The execve records, written by the vfork child before execve (spawn.c
@@ -136,21 +126,22 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 {
 	static const int ignore[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
 				      SIGUSR1, SIGUSR2, SIGPIPE, SIGXFSZ };
+	struct relay_end end;
 	struct spawn sp;
 	size_t i;
 	int r;
 
 	/* Written by PID 1 itself, before the relay exists: init runs other
 	 * wrapped programs at once, and its own records must come first. */
-	if (capfile_append_execve(cf, 1, argv, envp) < 0) {
-		capture_lost(errno, cf);
+	r = capfile_append_execve(cf, 1, argv, envp) < 0 ? -1 :
+	    spawn_relay(&sp, mode);
+	if (r < 0) {
+		int err = errno;
+
 		capfile_close(cf);
-		return exec_direct(a->target, argv, envp);
+		return uncaptured(a, argv, envp, cf->path, err, NULL);
 	}
-	r = spawn_relay(&sp, mode);
-	if (r < 0 && ENABLE_FAIL_OPEN_NOTICE)
-		msg_sys(errno, "not capturing: ", cf->path);
-	if (r != 0) {
+	if (r > 0) {
 		capfile_close(cf);
 		return exec_direct(a->target, argv, envp);
 	}
@@ -158,9 +149,7 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 	 * so init's last words are still relayed. */
 	for (i = 0; i < sizeof ignore / sizeof *ignore; i++)
 		signal(ignore[i], SIG_IGN);
-	relay_setup(&relay, &sp, cf, -1, NULL);
-	relay.child = 0;	/* our parent: not ours to reap */
-	relay_run(&relay, capture_lost, cf);
+	relay_run(relay_init(&sp, cf, -1, NULL), capture_lost, cf, &end);
 	_exit(0);
 }
 
@@ -169,11 +158,12 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	const char *path = getenv("STDIO_PCAP");
 	enum capfile_refusal why;
 	enum spawn_fd mode[3];
+	struct relay_end end;
 	struct sig_state ss;
 	struct capfile cf;
 	struct exec_note note;
 	struct spawn sp;
-	int sigfd, status;
+	int sigfd;
 
 	if (target_is_self(a->target)) {
 		msg(a->target, ": is stdiocap itself; refusing to run it");
@@ -181,26 +171,13 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	}
 	if (!path || !*path)
 		path = CONFIG_DEFAULT_PCAP;
-	plan_fds(a, mode);
+	relay_plan(mode, relay_flags(a));
 
-	/* SPEC §3 fail open: capture must never stop the target running. */
 	if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES,
-			 CONFIG_LOCK_TIMEOUT_MS, &why) < 0) {
-		if (ENABLE_FAIL_CLOSED || ENABLE_FAIL_OPEN_NOTICE) {
-			if (why == CAPFILE_SYSCALL)
-				msg_sys(errno, ENABLE_FAIL_CLOSED ?
-					"refusing to run uncaptured: " :
-					"not capturing: ", path);
-			else
-				msg(ENABLE_FAIL_CLOSED ?
-				    "refusing to run uncaptured: " :
-				    "not capturing: ", path, ": ",
-				    refusal_text(why));
-		}
-		if (ENABLE_FAIL_CLOSED)
-			return RC_NOEXEC;
-		return exec_direct(a->target, argv, envp);
-	}
+			 CONFIG_LOCK_TIMEOUT_MS, &why) < 0)
+		return uncaptured(a, argv, envp, path, errno,
+				  why == CAPFILE_SYSCALL ? NULL :
+				  refusal_text(why));
 	cf.ppid = lineage_parent();
 	if (getpid() == 1)
 		return wrap_pid1(a, argv, envp, &cf, mode);
@@ -213,33 +190,29 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	sp.before_exec = note_execve;
 	sp.before_exec_ctx = &note;
 	if (sigfd < 0 || spawn_child(&sp, a->target, argv, envp, mode, &ss) < 0) {
-		if (ENABLE_FAIL_OPEN_NOTICE)
-			msg_sys(errno, "not capturing: ", path);
+		int err = errno;
+
 		capfile_close(&cf);
 		if (sigfd >= 0)
 			sig_restore(&ss);
-		return exec_direct(a->target, argv, envp);
+		return uncaptured(a, argv, envp, path, err, NULL);
 	}
 	if (note.err) {
 		capture_lost(note.err, &cf);
 		capfile_close(&cf);
 	}
-	if (sp.exec_errno) {
+	if (sp.exec_errno)
 		msg_sys(sp.exec_errno, a->target);
-		while (waitpid(sp.pid, &status, 0) < 0 && errno == EINTR)
-			;
-	} else {
-		relay_setup(&relay, &sp, &cf, sigfd, &ss);
-		if (relay_run(&relay, capture_lost, &cf) < 0) {
-			/* poll itself failed: nothing left but to wait */
-			msg_sys(errno, "relay");
-			while (waitpid(sp.pid, &relay.status, 0) < 0 &&
-			       errno == EINTR)
-				;
-		}
-		status = relay.status;
-	}
-	if (cf.fd >= 0 && capfile_append_exit(&cf, sp.pid, status) < 0)
+	if (relay_run(relay_init(&sp, &cf, sigfd, &ss), capture_lost, &cf,
+		      &end) < 0)
+		msg_sys(errno, "relay");
+	if (cf.fd >= 0 && capfile_append_exit(&cf, sp.pid, end.status) < 0)
 		capture_lost(errno, &cf);
-	sig_end_like(status);
+	/* SPEC §3: a failed write to the caller is never silent */
+	if (end.write_errno) {
+		msg_sys(end.write_errno, "write error");
+		if (WIFEXITED(end.status) && WEXITSTATUS(end.status) == 0)
+			end.status = 1 << 8;
+	}
+	sig_end_like(end.status);
 }

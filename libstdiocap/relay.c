@@ -6,13 +6,23 @@
  * reader paces its writer and nothing can deadlock. Reads are exactly
  * 8192 bytes, one record each; everything read in one turn is captured
  * with one locked writev before any of it is forwarded (SPEC §3), which
- * is what keeps the relay from being bound by system calls. */
+ * is what keeps the relay from being bound by system calls.
+ *
+ * No read or write here ever blocks (README "Known limits"): the child's
+ * pipes are non-blocking, and the caller's fds, whose flags are shared
+ * with other processes and never changed, are written through a private
+ * non-blocking file description, with send(MSG_DONTWAIT) for a socket,
+ * or a page at a time after POLLOUT. So a signal is served at once even
+ * while the caller is not reading. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
-#include <sys/ioctl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,14 +31,153 @@
 
 enum { POLL_MAX = 5 };
 
-static void stream_close_from(struct relay_stream *s)
+/* How a stream's destination is written without blocking. */
+enum way {
+	WAY_WRITE,	/* write(): a non-blocking fd, or a regular file */
+	WAY_SEND,	/* send(MSG_DONTWAIT): the caller's socket */
+	WAY_BOUNDED,	/* write() of at most PIPE_BUF, only after POLLOUT */
+};
+
+struct stream {
+	int from, to;		/* -1 when closed */
+	enum way way;
+	int ready;		/* a write may be tried without waiting for POLLOUT */
+	size_t off, len;	/* pending bytes in buf */
+	unsigned char buf[RELAY_SLOTS * FRAME_PAYLOAD_MAX];
+};
+
+struct relay {
+	struct stream stream[3];	/* indexed by EVENT_STDIN... */
+	struct capfile *cap;		/* NULL: relay without capturing */
+	int sigfd;
+	int tty_in;		/* private description of a terminal stdin, or -1 */
+	pid_t child;		/* 0 once reaped (or PID 1's relay: none) */
+	uint32_t pid;		/* the pid the records carry */
+	int status;		/* raw wait status, once reaped */
+	int stopsig;		/* the child stopped by it, not mirrored yet */
+	int hungup;		/* our terminal hung up: we are its session leader */
+	int write_errno;	/* first failed write to the caller's fd 1 or 2 */
+	int stdin_allowed;	/* 0 while a background job on a tty */
+	int in_pipe_size;	/* capacity of the child's stdin pipe */
+	const struct sig_state *sig;
+};
+
+/* Three 48 KiB buffers, off the stack; one relay per process. */
+static struct relay relay;
+
+/* While a background job withholds a terminal stdin, how often it asks
+ * whether it was brought to the foreground: bash's `fg` of a running
+ * job sends no SIGCONT (README "Terminals"). */
+enum { FOREGROUND_POLL_MS = 100 };
+
+/* "/proc/self/fd/N" opened anew: a file description of our own, whose
+ * flags are ours to choose. -1 if that cannot be had (no /proc). */
+static int open_private(int fd, int flags)
+{
+	char path[] = "/proc/self/fd/0";
+	int p;
+
+	path[sizeof path - 2] = (char)('0' + fd);
+	p = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	return p < 0 ? -1 : io_move_high(p);
+}
+
+void relay_plan(enum spawn_fd mode[3], int flags)
+{
+	struct stat st;
+	int i, fl;
+
+	relay.tty_in = -1;
+	for (i = 0; i < 3; i++) {
+		fl = fcntl(i, F_GETFL);
+		if (fl < 0)
+			mode[i] = SPAWN_CLOSED;
+		/* SPEC §3: what the wrapper cannot use the way the child
+		 * would is the child's to fail on, as bare */
+		else if ((fl & O_PATH) ||
+			 (fl & O_ACCMODE) == (i ? O_RDONLY : O_WRONLY) ||
+			 (i == 0 && fstat(0, &st) == 0 && S_ISDIR(st.st_mode)))
+			mode[i] = SPAWN_INHERIT;
+		else if ((flags & RELAY_INTERACTIVE) && isatty(i))
+			mode[i] = SPAWN_INHERIT;
+		else
+			mode[i] = SPAWN_PIPE;
+	}
+	if (mode[0] == SPAWN_PIPE && (flags & RELAY_STDIN_OWN))
+		mode[0] = SPAWN_INHERIT;
+	/* README "Terminals": a terminal stdin is the child's; read anyway
+	 * only through a non-blocking description of our own, so that a
+	 * key read by the child first never leaves the relay blocked. */
+	if (mode[0] == SPAWN_PIPE && isatty(0)) {
+		if (flags & RELAY_TTY_INTERPOSE)
+			relay.tty_in = open_private(0, O_RDONLY);
+		if (relay.tty_in < 0)
+			mode[0] = SPAWN_INHERIT;
+	}
+}
+
+static void output_init(struct stream *s, int fd)
+{
+	struct stat st;
+
+	s->to = fd;
+	s->way = WAY_WRITE;
+	s->ready = 1;
+	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
+		return;		/* never waits for a reader */
+	if (S_ISSOCK(st.st_mode)) {
+		s->way = WAY_SEND;
+		return;
+	}
+	s->to = open_private(fd, O_WRONLY);
+	if (s->to < 0) {
+		s->to = fd;
+		s->way = WAY_BOUNDED;
+		s->ready = 0;
+	}
+}
+
+struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
+			 int sigfd, const struct sig_state *ss)
+{
+	struct relay *r = &relay;
+	struct stream *in = &r->stream[EVENT_STDIN];
+	int i;
+
+	/* a target that was never executed reads nothing of ours */
+	in->from = sp->fd[0] < 0 || sp->exec_errno ? -1 :
+		   r->tty_in >= 0 ? r->tty_in : 0;
+	in->to = sp->fd[0];
+	in->way = WAY_WRITE;
+	in->ready = 1;
+	in->off = in->len = 0;
+	for (i = EVENT_STDOUT; i <= EVENT_STDERR; i++) {
+		r->stream[i].from = sp->fd[i];
+		r->stream[i].to = -1;
+		r->stream[i].off = r->stream[i].len = 0;
+		if (sp->fd[i] >= 0)
+			output_init(&r->stream[i], i);
+	}
+	r->cap = cap;
+	r->sigfd = sigfd;
+	r->sig = ss;
+	/* SPEC §3 "As PID 1": the target is our parent, not ours to reap */
+	r->child = sp->pid == 1 ? 0 : sp->pid;
+	r->pid = (uint32_t)sp->pid;
+	r->status = r->stopsig = r->hungup = r->write_errno = 0;
+	r->stdin_allowed = 1;
+	r->in_pipe_size = in->to >= 0 ? fcntl(in->to, F_GETPIPE_SZ) : -1;
+	return r;
+}
+
+static void stream_close_from(struct stream *s)
 {
 	if (s->from > 2)
 		io_close(s->from);
 	s->from = -1;
 }
 
-static void stream_close_to(struct relay_stream *s)
+static void stream_close_to(struct stream *s)
 {
 	if (s->to > 2)
 		io_close(s->to);
@@ -37,10 +186,10 @@ static void stream_close_to(struct relay_stream *s)
 }
 
 /* The child no longer reads its stdin: stop reading ours (SPEC §3). */
-static void stdin_stop(struct relay_stream *s)
+static void stdin_stop(struct stream *s)
 {
 	stream_close_to(s);
-	s->from = -1;		/* the caller's fd 0 stays open */
+	stream_close_from(s);	/* the caller's fd 0 stays open */
 }
 
 /* SPEC §3: a background job must not read a terminal, or the kernel
@@ -57,24 +206,31 @@ static void stdin_check_foreground(struct relay *r)
 			   fg == getpgrp();
 }
 
-static void reap(struct relay *r)
+/* The one place the child is waited for. A stopped or continued child
+ * has not exited (SPEC §3): its stop is mirrored by the loop. */
+static void reap(struct relay *r, int options)
 {
 	int status;
 	pid_t p;
 
 	while (r->child > 0) {
-		/* no WUNTRACED: a stopped child has not exited */
-		p = waitpid(r->child, &status, WNOHANG);
-		if (p == 0 || (p < 0 && errno == EINTR))
+		p = waitpid(r->child, &status, options | WUNTRACED | WCONTINUED);
+		if (p == 0)
 			return;
+		if (p < 0 && errno == EINTR)
+			continue;
 		if (p < 0) {
 			/* ECHILD: someone else reaped it; nothing to wait for */
 			r->status = 0;
 			r->child = 0;
-			return;
+		} else if (WIFSTOPPED(status)) {
+			r->stopsig = WSTOPSIG(status);
+		} else if (WIFCONTINUED(status)) {
+			r->stopsig = 0;
+		} else {
+			r->status = status;
+			r->child = 0;
 		}
-		r->status = status;
-		r->child = 0;
 	}
 }
 
@@ -82,6 +238,7 @@ static int read_signals(struct relay *r)
 {
 	struct signalfd_siginfo si;
 	ssize_t n;
+	int signo;
 
 	for (;;) {
 		n = read(r->sigfd, &si, sizeof si);
@@ -92,15 +249,25 @@ static int read_signals(struct relay *r)
 		}
 		if (n != sizeof si)
 			return 0;
-		if (si.ssi_signo == SIGCHLD) {
-			reap(r);
+		signo = (int)si.ssi_signo;
+		if (signo == SIGCHLD) {
+			reap(r, WNOHANG);
 			continue;
 		}
-		if (si.ssi_signo == SIGCONT)
+		/* README "Terminals": the console session ended; when the
+		 * child is gone, so are we, and the kernel hangs up the
+		 * foreground group as it would have after the bare one. */
+		if (signo == SIGHUP && si.ssi_code == SI_KERNEL &&
+		    getsid(0) == getpid())
+			r->hungup = 1;
+		if (signo == SIGCONT)
 			stdin_check_foreground(r);
 		if (r->child > 0 &&
-		    sig_should_forward(r->sig, si.ssi_signo, si.ssi_code))
-			kill(r->child, si.ssi_signo);
+		    sig_should_forward(r->sig, signo, si.ssi_code)) {
+			kill(r->child, signo);
+			if (signo == SIGCONT)
+				r->stopsig = 0;
+		}
 	}
 }
 
@@ -118,74 +285,83 @@ void relay_lock_wait(void *relay, long usec)
 		read_signals(r);
 }
 
+/* The child stopped: once nothing is left to relay right now, stop the
+ * same way, so the caller's shell shows the job stopped (README "Job
+ * control"); continued, continue the child too. */
+static void mirror_stop(struct relay *r)
+{
+	sig_stop_like(r->stopsig);
+	r->stopsig = 0;
+	/* a SIGCONT read from the signalfd is forwarded; one the wrapper
+	 * was started ignoring still resumes the child, as bare */
+	if (r->child > 0 && r->sig &&
+	    sigismember(&r->sig->ignored, SIGCONT) == 1)
+		kill(r->child, SIGCONT);
+	stdin_check_foreground(r);
+}
+
 static void capture(struct relay *r, struct capfile_record *rec, size_t n,
 		    void (*lost)(int, void *), void *ctx)
 {
 	if (!r->cap || r->cap->fd < 0 || n == 0)
 		return;
 	if (capfile_append(r->cap, r->pid, rec, n) < 0) {
-		r->capture_errno = errno;
+		int err = errno;
+
 		capfile_close(r->cap);
-		lost(r->capture_errno, ctx);
+		lost(err, ctx);
 	}
 }
 
-/* Forwards the child's output to the caller's blocking fd 1 or 2. When
- * the caller's reader is gone, closing the pipe lets the child meet the
- * broken pipe itself, as it would bare (SPEC §3). */
-static void forward_output(struct relay_stream *s)
+/* Writes what the destination takes now, the rest waits for POLLOUT.
+ * When the caller's reader is gone, closing the pipe lets the child
+ * meet the broken pipe itself, as it would bare (SPEC §3); any other
+ * failed write is remembered for the exit status. */
+static void forward(struct relay *r, struct stream *s)
 {
-	const unsigned char *p = s->buf;
-	size_t left = s->len;
-	struct pollfd out = { .fd = s->to, .events = POLLOUT };
+	size_t n;
 	ssize_t w;
 
-	while (s->to >= 0 && left) {
-		w = write(s->to, p, left);
+	while (s->len && s->ready && s->to >= 0) {
+		n = s->len;
+		if (s->way == WAY_BOUNDED) {
+			/* POLLOUT promises a page, no more */
+			if (n > PIPE_BUF)
+				n = PIPE_BUF;
+			s->ready = 0;
+		}
+		if (s->way == WAY_SEND)
+			w = send(s->to, s->buf + s->off, n,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			w = write(s->to, s->buf + s->off, n);
 		if (w >= 0) {
-			p += w;
-			left -= w;
+			s->off += (size_t)w;
+			s->len -= (size_t)w;
+		} else if (errno == EINTR) {
+			s->ready = 1;
 		} else if (errno == EAGAIN) {
-			/* someone made the caller's file non-blocking:
-			 * wait as a blocking write would */
-			poll(&out, 1, -1);
-		} else if (errno != EINTR) {
-			s->to = -1;
+			s->ready = 0;
+		} else if (s == &r->stream[EVENT_STDIN]) {
+			stdin_stop(s);
+		} else {
+			if (errno != EPIPE && !r->write_errno)
+				r->write_errno = errno;
+			stream_close_to(s);
+			stream_close_from(s);
 		}
 	}
-	if (s->to < 0)
-		stream_close_from(s);
-	s->len = 0;
-}
-
-/* Writes what the child's non-blocking stdin pipe takes now; POLLOUT
- * promises one free page, not 8 KiB, so the rest waits in the buffer. */
-static void forward_input(struct relay_stream *s)
-{
-	ssize_t w;
-
-	while (s->len) {
-		w = write(s->to, s->buf + s->off, s->len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN)
-				stdin_stop(s);
-			return;
-		}
-		s->off += w;
-		s->len -= w;
-	}
-	s->off = 0;
+	if (!s->len)
+		s->off = 0;
 }
 
 /* Reads up to `chunks` reads of exactly FRAME_PAYLOAD_MAX bytes into the
- * buffer, one record each: for the child's output as many as the buffer
- * holds while the pipe has more; for stdin one, plus those that
+ * empty buffer, one record each: for the child's output as many as the
+ * buffer holds while the pipe has more; for stdin one, plus those that
  * stdin_extra_chunks allows. One locked writev then captures them all.
  * Returns the number of records added; sets *eof at EOF or a read error
  * that ends the stream (EIO of a hung-up terminal). */
-static size_t fill(struct relay_stream *s, int chunks,
+static size_t fill(struct stream *s, int chunks,
 		   struct capfile_record *rec, enum frame_event event, int *eof)
 {
 	size_t n = 0;
@@ -201,10 +377,10 @@ static size_t fill(struct relay_stream *s, int chunks,
 			break;
 		}
 		rec[n].data = s->buf + s->len;
-		rec[n].len = got;
+		rec[n].len = (size_t)got;
 		rec[n].event = event;
 		n++;
-		s->len += got;
+		s->len += (size_t)got;
 		if (got < FRAME_PAYLOAD_MAX)
 			break;	/* the pipe is empty for now */
 	}
@@ -216,7 +392,7 @@ static size_t fill(struct relay_stream *s, int chunks,
  * wrapper never holds more than one undelivered chunk (SPEC §4). */
 static int stdin_extra_chunks(const struct relay *r)
 {
-	const struct relay_stream *in = &r->stream[EVENT_STDIN];
+	const struct stream *in = &r->stream[EVENT_STDIN];
 	int ready, queued, room, want;
 
 	if (in->from < 0 || in->to < 0 || r->in_pipe_size <= 0 ||
@@ -230,93 +406,127 @@ static int stdin_extra_chunks(const struct relay *r)
 	return want;
 }
 
-int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx)
+/* Done when both outputs are at EOF with nothing held for the caller and
+ * the child is reaped; after a hangup, as soon as the child is. */
+static int finished(const struct relay *r)
 {
-	struct relay_stream *in = &r->stream[EVENT_STDIN];
+	int i;
+
+	if (r->child > 0)
+		return 0;
+	if (r->hungup)
+		return 1;
+	for (i = EVENT_STDOUT; i <= EVENT_STDERR; i++)
+		if (r->stream[i].from >= 0 ||
+		    (r->stream[i].len && r->stream[i].to >= 0))
+			return 0;
+	return 1;
+}
+
+int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx,
+	      struct relay_end *end)
+{
+	struct stream *in = &r->stream[EVENT_STDIN], *s;
 	struct pollfd pfd[POLL_MAX];
-	struct relay_stream *who[POLL_MAX];
+	struct stream *who[POLL_MAX];
 	struct capfile_record rec[3 * RELAY_SLOTS];	/* a full round */
-	int in_slot, to_slot, sig_slot, eof;
+	int in_slot, sig_slot, eof, timeout, ready, ret = 0;
 	size_t i, k, n;
 
-	r->stdin_allowed = 1;
 	stdin_check_foreground(r);
 	if (r->cap) {	/* a lock wait serves signals (capfile.c) */
 		r->cap->wait = relay_lock_wait;
 		r->cap->wait_ctx = r;
 	}
-	r->in_pipe_size = in->to >= 0 ? fcntl(in->to, F_GETPIPE_SZ) : -1;
-	for (;;) {
-		if (r->stream[EVENT_STDOUT].from < 0 &&
-		    r->stream[EVENT_STDERR].from < 0 && r->child <= 0)
-			break;
+	while (!finished(r)) {
 		k = 0;
-		in_slot = to_slot = sig_slot = -1;
-		if (in->from >= 0 && in->len == 0 && r->stdin_allowed) {
-			in_slot = k;
-			who[k] = in;
-			pfd[k++] = (struct pollfd){ .fd = in->from, .events = POLLIN };
-		}
-		/* Polled even when idle: POLLERR says the child stopped
-		 * reading, before another chunk of stdin is consumed. */
-		if (in->to >= 0) {
-			to_slot = k;
-			who[k] = NULL;
-			pfd[k++] = (struct pollfd){ .fd = in->to,
-				.events = in->len ? POLLOUT : 0 };
-		}
-		for (i = EVENT_STDOUT; i <= EVENT_STDERR; i++)
-			if (r->stream[i].from >= 0) {
-				who[k] = &r->stream[i];
-				pfd[k++] = (struct pollfd){
-					.fd = r->stream[i].from, .events = POLLIN };
+		in_slot = sig_slot = -1;
+		for (i = EVENT_STDIN; i <= EVENT_STDERR; i++) {
+			s = &r->stream[i];
+			if (s->from >= 0 && s->len == 0 &&
+			    (s != in || r->stdin_allowed)) {
+				if (s == in)
+					in_slot = (int)k;
+				who[k] = s;
+				pfd[k++] = (struct pollfd){ .fd = s->from,
+					.events = POLLIN };
 			}
+			/* The child's stdin is polled even when idle:
+			 * POLLERR says the child stopped reading, before
+			 * another chunk of stdin is consumed. */
+			if (s->to >= 0 && ((s->len && !s->ready) || s == in)) {
+				who[k] = s;
+				pfd[k++] = (struct pollfd){ .fd = s->to,
+					.events = s->len && !s->ready ?
+						  POLLOUT : 0 };
+			}
+		}
 		if (r->sigfd >= 0) {
-			sig_slot = k;
+			sig_slot = (int)k;
 			who[k] = NULL;
 			pfd[k++] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
 		}
-		if (poll(pfd, k, -1) < 0) {
+		timeout = r->stopsig ? 0 :
+			  in->from >= 0 && !r->stdin_allowed ?
+			  FOREGROUND_POLL_MS : -1;
+		ready = poll(pfd, k, timeout);
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			ret = -1;
+			break;
 		}
-		if (sig_slot >= 0 && pfd[sig_slot].revents && read_signals(r) < 0)
-			return -1;
+		if (ready == 0) {
+			if (r->stopsig)
+				mirror_stop(r);
+			else
+				stdin_check_foreground(r);
+			continue;
+		}
+		if (sig_slot >= 0 && pfd[sig_slot].revents && read_signals(r) < 0) {
+			ret = -1;
+			break;
+		}
 
 		n = 0;
 		for (i = 0; i < k; i++) {
-			struct relay_stream *s = who[i];
-
+			s = who[i];
 			if (!s || !pfd[i].revents)
 				continue;
+			if (pfd[i].fd == s->to) {
+				/* the child closed its stdin, or the
+				 * caller's fd takes more (or failed) */
+				if (s == in && (pfd[i].revents & (POLLERR | POLLHUP)))
+					stdin_stop(in);
+				else
+					s->ready = 1;
+				continue;
+			}
 			if ((int)i == in_slot && !r->stdin_allowed)
 				continue;	/* moved to the background */
-			s->off = s->len = 0;
 			n += fill(s, s == in ? 1 : RELAY_SLOTS, rec + n,
 				  (enum frame_event)(s - r->stream), &eof);
 			if (s == in && !eof && in->len == FRAME_PAYLOAD_MAX)
 				n += fill(s, stdin_extra_chunks(r), rec + n,
 					  EVENT_STDIN, &eof);
-			if (!eof)
-				continue;
-			if (s == in)
-				s->from = -1;	/* the caller's fd 0 stays open */
-			else
-				stream_close_from(s);
+			if (eof)
+				stream_close_from(s);	/* fd 0 stays open */
 		}
 		capture(r, rec, n, lost, ctx);
 
-		if (to_slot >= 0 && (pfd[to_slot].revents & (POLLERR | POLLHUP)))
-			stdin_stop(in);
-		if (in->len && in->to >= 0)
-			forward_input(in);
+		for (i = EVENT_STDIN; i <= EVENT_STDERR; i++)
+			forward(r, &r->stream[i]);
 		/* EOF of our stdin reaches the child once all is forwarded */
 		if (in->from < 0 && in->len == 0 && in->to >= 0)
 			stream_close_to(in);
-		for (i = EVENT_STDOUT; i <= EVENT_STDERR; i++)
-			if (r->stream[i].len)
-				forward_output(&r->stream[i]);
 	}
-	return 0;
+	if (ret < 0) {
+		int err = errno;
+
+		reap(r, 0);
+		errno = err;
+	}
+	end->status = r->status;
+	end->write_errno = r->write_errno;
+	return ret;
 }

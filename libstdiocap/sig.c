@@ -16,10 +16,13 @@
 
 #include "stdiocap.h"
 
-/* SPEC §3: what a kill of the wrapper's pid must pass on to the child. */
+/* SPEC §3: what a kill of the wrapper's pid must pass on to the child.
+ * The job-control stops are among them (README "Job control"): read
+ * from the signalfd, they never stop the wrapper while its child runs;
+ * the wrapper stops only when the child has stopped (sig_stop_like). */
 static const int forwarded[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGALRM,
-	SIGCONT,
+	SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU,
 };
 
 /* Signals whose disposition the wrapper changes for itself. */
@@ -112,9 +115,10 @@ int sig_should_forward(const struct sig_state *ss, int signo, int code)
 		return 0;
 	if (code != SI_KERNEL)
 		return 1;	/* kill(), sigqueue(), tgkill() */
-	/* From the kernel: a terminal's INT/QUIT/WINCH went to the whole
-	 * foreground group, the child included; a hangup reaches only the
-	 * session leader, and a timer only the process that armed it. */
+	/* From the kernel: a terminal's INT/QUIT/WINCH/TSTP (and the
+	 * TTIN/TTOU of a background job) went to the whole group or to the
+	 * reader itself; a hangup reaches only the session leader, and a
+	 * timer only the process that armed it. */
 	return signo == SIGALRM || (signo == SIGHUP && getsid(0) == getpid());
 }
 
@@ -139,4 +143,25 @@ _Noreturn void sig_end_like(int status)
 	raise(signo);
 	sigprocmask(SIG_UNBLOCK, &only, NULL);
 	_exit(128 + signo);
+}
+
+void sig_stop_like(int signo)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	sigset_t one, saved;
+	int restore;
+
+	/* The wrapper keeps the stop signals blocked (read from the
+	 * signalfd) or at the disposition it was started with: for this
+	 * one stop, the default action, then back. SIGSTOP cannot be
+	 * caught, blocked or changed: sigaction fails and kill stops. */
+	sigemptyset(&dfl.sa_mask);
+	restore = sigaction(signo, &dfl, &old) == 0;
+	sigemptyset(&one);
+	sigaddset(&one, signo);
+	sigprocmask(SIG_UNBLOCK, &one, &saved);
+	kill(getpid(), signo);	/* stopped here until a SIGCONT */
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (restore)
+		sigaction(signo, &old, NULL);
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "stdiocap.h"
@@ -94,6 +95,24 @@ static void take_wrapper_ends(struct spawn *sp, struct pipes *p)
 	}
 }
 
+int spawn_exec_rc(int err)
+{
+	return err == ENOENT ? 127 : 126;
+}
+
+/* README "Known limits": the target dies with a wrapper killed by
+ * SIGKILL, as the bare program would have been killed. The kernel sends
+ * the parent-death signal only for a death after the prctl: a wrapper
+ * killed while the child was on its way here is seen as a new parent.
+ * A set-user-ID target loses the setting at execve (the kernel's rule). */
+static void die_with(pid_t parent)
+{
+	/* a failed prctl (a seccomp filter) must not stop the target */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		kill(getpid(), SIGKILL);
+}
+
 int spawn_child(struct spawn *sp, const char *path, char *const argv[],
 		char *const envp[], const enum spawn_fd mode[3],
 		const struct sig_state *ss)
@@ -101,7 +120,7 @@ int spawn_child(struct spawn *sp, const char *path, char *const argv[],
 	struct pipes p;
 	int report[2], err = 0;
 	ssize_t r;
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	if (pipes_open(&p, mode) < 0)
 		return -1;
@@ -115,6 +134,7 @@ int spawn_child(struct spawn *sp, const char *path, char *const argv[],
 	 * parent's memory is safe. */
 	pid = vfork();
 	if (pid == 0) {
+		die_with(self);
 		if (pipes_install(&p, mode) == 0) {
 			if (sp->before_exec)
 				sp->before_exec(sp->before_exec_ctx);
@@ -124,7 +144,7 @@ int spawn_child(struct spawn *sp, const char *path, char *const argv[],
 		err = errno;
 		while (write(report[1], &err, sizeof err) < 0 && errno == EINTR)
 			;
-		_exit(err == ENOENT ? 127 : 126);
+		_exit(spawn_exec_rc(err));
 	}
 	io_close(report[1]);
 	if (pid < 0) {

@@ -270,12 +270,18 @@ void sig_restore(const struct sig_state *ss);
 
 /* 1 if a signal read from the signalfd must be passed on to the child:
  * sent by a process (kill, sigqueue) or a timer, not a terminal's
- * Ctrl-C/Ctrl-\ that reached the whole process group already. */
+ * Ctrl-C/Ctrl-\/Ctrl-Z that reached the whole process group already. */
 int sig_should_forward(const struct sig_state *ss, int signo, int code);
 
 /* Ends the wrapper the way the child ended: exit code, or death by the
  * same signal without a core file of its own. Never returns. */
 _Noreturn void sig_end_like(int status);
+
+/* Stops the wrapper with signo, the signal that stopped the child, so
+ * the caller's shell shows the job stopped with the same word; returns
+ * once the wrapper is continued (or at once where the kernel discards
+ * the stop: an orphaned process group). */
+void sig_stop_like(int signo);
 
 /* ---- spawn.c: starting the target */
 
@@ -295,9 +301,14 @@ struct spawn {
 	void *before_exec_ctx;
 };
 
+/* The exit code of a target that could not be executed: 127 when it is
+ * missing, else 126 (README "Exit codes"). The one place it is made. */
+int spawn_exec_rc(int err);
+
 /* Forks; the child gets fds 0-2 as mode[] says, the start signal state
- * and timer, and execve(path, argv, envp). Returns once execve succeeded
- * or failed (sp->exec_errno; the child then _exit()s 127 or 126). */
+ * and timer, a parent-death SIGKILL, and execve(path, argv, envp).
+ * Returns once execve succeeded or failed (sp->exec_errno; the child
+ * then _exit()s spawn_exec_rc(errno), reaped by the relay). */
 int spawn_child(struct spawn *sp, const char *path, char *const argv[],
 		char *const envp[], const enum spawn_fd mode[3],
 		const struct sig_state *ss);
@@ -311,33 +322,47 @@ int spawn_relay(struct spawn *sp, const enum spawn_fd mode[3]);
 /* ---- relay.c: the poll loop between the caller and the child */
 
 /* Output is read up to RELAY_SLOTS chunks per poll round, so that one
- * locked writev captures several records. */
+ * locked writev captures several records (capfile_append's batch). */
 enum { RELAY_SLOTS = 6 };
 
-struct relay_stream {
-	int from, to;		/* -1 when closed */
-	size_t off, len;	/* pending bytes in buf */
-	unsigned char buf[RELAY_SLOTS * FRAME_PAYLOAD_MAX];
+/* What relay_plan may hand to the child as it is (README "Terminals"). */
+enum {
+	RELAY_STDIN_OWN = 1,	/* stdin inherited: neither read nor captured */
+	RELAY_INTERACTIVE = 2,	/* every fd 0-2 that is a terminal inherited */
+	RELAY_TTY_INTERPOSE = 4, /* a terminal stdin read anyway */
 };
 
-struct relay {
-	struct relay_stream stream[3];	/* indexed by EVENT_STDIN... */
-	struct capfile *cap;		/* NULL: relay without capturing */
-	int sigfd;
-	pid_t child;		/* 0 once reaped */
-	uint32_t pid;		/* the pid the records carry */
-	int status;		/* raw wait status, once reaped */
-	int capture_errno;	/* set when capturing stopped mid-run */
-	int stdin_allowed;	/* 0 while a background job on a tty */
-	int in_pipe_size;	/* capacity of the child's stdin pipe */
-	const struct sig_state *sig;
+/* The loop's state is private to relay.c; there is one per process. */
+struct relay;
+
+/* How the run ended: the child's raw wait status, and the errno of a
+ * failed write to the caller's stdout or stderr other than EPIPE (0 if
+ * none; the child was then shown a broken pipe). */
+struct relay_end {
+	int status;
+	int write_errno;
 };
 
-/* Relays until stdout and stderr are at EOF and the child is reaped
- * (child 0: until stdout and stderr are at EOF). When an append fails,
- * capturing stops, lost(errno, ctx) is called once, relaying goes on.
- * Returns 0, or -1 on an unrecoverable poll/signalfd error. */
-int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx);
+/* Decides mode[] for the child's fds 0-2 from the caller's fds and
+ * flags: a closed fd stays closed, one the wrapper could not use the
+ * same way (a directory or write-only fd as stdin, a read-only
+ * stdout) and a terminal stdin are inherited, the rest are pipes. */
+void relay_plan(enum spawn_fd mode[3], int flags);
+
+/* Sets up the relay between the caller's fds 0-2 and sp's pipes, with
+ * the capture file cap (NULL: relay only) and the signalfd sigfd (-1:
+ * none). A child of pid 1 is PID 1 itself (the relay was forked): it is
+ * not waited for. */
+struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
+			 int sigfd, const struct sig_state *ss);
+
+/* Relays until stdout and stderr are at EOF, everything held is
+ * delivered and the child is reaped (without a child: until the EOFs).
+ * When an append fails, capturing stops, lost(errno, ctx) is called
+ * once, relaying goes on. Fills *end. Returns 0, or -1 with errno when
+ * poll or the signalfd failed (the child was then waited for). */
+int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx,
+	      struct relay_end *end);
 
 /* The capture's lock-wait hook (struct capfile wait): waits up to usec
  * microseconds for a signal on the relay's signalfd and serves it as the

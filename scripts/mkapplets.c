@@ -18,6 +18,12 @@
 #ifndef CONFIG_STDIN_PASSTHROUGH
 # define CONFIG_STDIN_PASSTHROUGH ""
 #endif
+#ifndef CONFIG_INTERACTIVE
+# define CONFIG_INTERACTIVE ""
+#endif
+
+/* The flags of struct applet (applets/applets.h). */
+enum { FLAG_STDIN_PASSTHROUGH = 1, FLAG_INTERACTIVE = 2 };
 
 /* Names of the multiplexer itself, which no applet may take. */
 static const char *const reserved[] = { "stdiocap" };
@@ -25,8 +31,10 @@ static const char *const reserved[] = { "stdiocap" };
 struct entry {
 	char *name, *target;
 	const char *text;	/* the entry as written, for messages */
-	int passthrough;
+	int flags;
 };
+
+enum { MAX_APPLETS = 4096 };
 
 static void die(const char *what, const char *entry, const char *why)
 {
@@ -94,6 +102,25 @@ static void commit(const char *tmp, const char *path)
 	}
 }
 
+/* Sets flag on every applet named in the list config (a Kconfig string
+ * of applet names); a name not in the table stops the build. */
+static void mark(char *list, const char *config, struct entry *e, size_t n,
+		 int flag)
+{
+	static char *word[MAX_APPLETS];
+	size_t nw, i;
+
+	nw = split(list, word, MAX_APPLETS);
+	for (i = 0; i < nw; i++) {
+		struct entry key = { .name = word[i] };
+		struct entry *hit = bsearch(&key, e, n, sizeof *e, entry_cmp);
+
+		if (!hit)
+			die(config, word[i], "not an applet in CONFIG_APPLETS");
+		hit->flags |= flag;
+	}
+}
+
 static FILE *create(const char *tmp)
 {
 	FILE *f = fopen(tmp, "w");
@@ -115,15 +142,14 @@ static void finish(FILE *f, const char *tmp, const char *path)
 	commit(tmp, path);
 }
 
-enum { MAX_APPLETS = 4096 };
-
 int main(int argc, char **argv)
 {
-	static char table[] = CONFIG_APPLETS, pass[] = CONFIG_STDIN_PASSTHROUGH;
-	static char *word[MAX_APPLETS], *pword[MAX_APPLETS];
+	static char table[] = CONFIG_APPLETS, pass[] = CONFIG_STDIN_PASSTHROUGH,
+		    inter[] = CONFIG_INTERACTIVE;
+	static char *word[MAX_APPLETS];
 	static struct entry e[MAX_APPLETS];
 	char tmp_h[4096], tmp_l[4096];
-	size_t n, np, i, j;
+	size_t n, i, j;
 	FILE *f;
 
 	if (argc != 3) {
@@ -169,16 +195,8 @@ int main(int argc, char **argv)
 		if (!strcmp(e[i - 1].name, e[i].name))
 			die("CONFIG_APPLETS", e[i].text, "duplicate NAME");
 
-	np = split(pass, pword, MAX_APPLETS);
-	for (i = 0; i < np; i++) {
-		struct entry key = { .name = pword[i] };
-		struct entry *hit = bsearch(&key, e, n, sizeof *e, entry_cmp);
-
-		if (!hit)
-			die("CONFIG_STDIN_PASSTHROUGH", pword[i],
-			    "not an applet in CONFIG_APPLETS");
-		hit->passthrough = 1;
-	}
+	mark(pass, "CONFIG_STDIN_PASSTHROUGH", e, n, FLAG_STDIN_PASSTHROUGH);
+	mark(inter, "CONFIG_INTERACTIVE", e, n, FLAG_INTERACTIVE);
 
 	snprintf(tmp_h, sizeof tmp_h, "%s.%ld.tmp", argv[1], (long)getpid());
 	snprintf(tmp_l, sizeof tmp_l, "%s.%ld.tmp", argv[2], (long)getpid());
@@ -190,7 +208,7 @@ int main(int argc, char **argv)
 		put_c_string(f, e[i].name);
 		fputs(", ", f);
 		put_c_string(f, e[i].target);
-		fprintf(f, ", %d },\n", e[i].passthrough);
+		fprintf(f, ", %d },\n", e[i].flags);
 	}
 	fputs("};\n", f);
 	finish(f, tmp_h, argv[1]);
