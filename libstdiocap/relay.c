@@ -118,16 +118,23 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 static void output_init(struct stream *s, int fd)
 {
 	struct stat st;
+	int pty;
 
 	s->to = fd;
 	s->way = WAY_WRITE;
 	s->ready = 1;
-	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
-		return;		/* never waits for a reader */
+	if (fstat(fd, &st) < 0)
+		return;
 	if (S_ISSOCK(st.st_mode)) {
 		s->way = WAY_SEND;
 		return;
 	}
+	/* Pipes, FIFOs and terminals wait for a reader. Other files and
+	 * devices do not, and reopening some devices makes a new instance
+	 * (a pseudo-terminal master opened again is another terminal). */
+	if (!S_ISFIFO(st.st_mode) && (!S_ISCHR(st.st_mode) || !isatty(fd) ||
+				      io_ioctl_int(fd, TIOCGPTN, &pty) == 0))
+		return;
 	s->to = open_private(fd, O_WRONLY);
 	if (s->to < 0) {
 		s->to = fd;
