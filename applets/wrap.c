@@ -74,10 +74,8 @@ static int uncaptured(const struct applet *a, char **argv, char **envp,
 	return exec_direct(a->target, argv, envp);
 }
 
-static void capture_lost(int err, void *capfile)
+static void capture_lost(int err, const struct capfile *cf)
 {
-	const struct capfile *cf = capfile;
-
 	if (cf->over_cap)
 		msg("capture stopped: ", cf->path,
 		    ": size cap CONFIG_PCAP_MAX_BYTES reached");
@@ -123,7 +121,7 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 	 * so init's last words are still relayed. */
 	for (i = 0; i < sizeof ignore / sizeof *ignore; i++)
 		signal(ignore[i], SIG_IGN);
-	relay_run(relay_init(&sp, cf, -1, NULL), capture_lost, cf, &end);
+	relay_run(relay_init(&sp, cf, -1, NULL), capture_lost, &end);
 	_exit(0);
 }
 
@@ -169,8 +167,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	}
 	if (sp.exec_errno)
 		msg_sys(sp.exec_errno, a->target);
-	if (relay_run(relay_init(&sp, &cf, sigfd, &ss), capture_lost, &cf,
-		      &end) < 0)
+	if (relay_run(relay_init(&sp, &cf, sigfd, &ss), capture_lost, &end) < 0)
 		msg_sys(errno, "relay");
 	if (cf.fd >= 0 && capfile_append_exit(&cf, sp.pid, end.status) < 0)
 		capture_lost(errno, &cf);

@@ -293,7 +293,7 @@ static void mirror_stop(struct relay *r)
 }
 
 static void capture(struct relay *r, struct capfile_record *rec, size_t n,
-		    void (*lost)(int, void *), void *ctx)
+		    void (*lost)(int, const struct capfile *))
 {
 	if (!r->cap || r->cap->fd < 0 || n == 0)
 		return;
@@ -301,7 +301,7 @@ static void capture(struct relay *r, struct capfile_record *rec, size_t n,
 		int err = errno;
 
 		capfile_close(r->cap);
-		lost(err, ctx);
+		lost(err, r->cap);
 	}
 }
 
@@ -415,7 +415,7 @@ static int finished(const struct relay *r)
 	return 1;
 }
 
-int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx,
+int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 	      struct relay_end *end)
 {
 	struct stream *in = &r->stream[EVENT_STDIN], *s;
@@ -500,7 +500,7 @@ int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx,
 			if (eof)
 				stream_close_from(s);	/* fd 0 stays open */
 		}
-		capture(r, rec, n, lost, ctx);
+		capture(r, rec, n, lost);
 
 		for (i = EVENT_STDIN; i <= EVENT_STDERR; i++)
 			forward(r, &r->stream[i]);
