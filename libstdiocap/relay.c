@@ -236,6 +236,7 @@ static void reap(struct relay *r, int options)
 		} else {
 			r->status = status;
 			r->child = 0;
+			r->stopsig = 0;	/* killed while stopped */
 		}
 	}
 }
@@ -454,7 +455,7 @@ int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 			who[k] = NULL;
 			pfd[k++] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
 		}
-		timeout = r->stopsig ? 0 :
+		timeout = r->stopsig && r->child > 0 ? 0 :
 			  in->from >= 0 && !r->stdin_allowed ?
 			  FOREGROUND_POLL_MS : -1;
 		ready = poll(pfd, k, timeout);
@@ -465,7 +466,7 @@ int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 			break;
 		}
 		if (ready == 0) {
-			if (r->stopsig)
+			if (r->stopsig && r->child > 0)
 				mirror_stop(r);
 			else
 				stdin_check_foreground(r);
