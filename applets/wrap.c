@@ -53,7 +53,7 @@ static int exec_direct(const char *target, char **argv, char **envp)
 	return spawn_exec_rc(errno);
 }
 
-/* SPEC §3 fail open: every path on which capturing turns out to be
+/* README "Capture file safety", fail open: every path on which capturing turns out to be
  * impossible ends here, and only here the configuration decides: say
  * why (err, or the text why), then run the target uncaptured, or refuse
  * (CONFIG_FAIL_CLOSED). */
@@ -171,7 +171,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 		msg_sys(errno, "relay");
 	if (cf.fd >= 0 && capfile_append_exit(&cf, sp.pid, end.status) < 0)
 		capture_lost(errno, &cf);
-	/* SPEC §3: a failed write to the caller is never silent */
+	/* README "Exit codes": a failed write to the caller is never silent */
 	if (end.write_errno) {
 		msg_sys(end.write_errno, "write error");
 		if (WIFEXITED(end.status) && WEXITSTATUS(end.status) == 0)

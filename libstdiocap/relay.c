@@ -91,7 +91,7 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 		fl = fcntl(i, F_GETFL);
 		if (fl < 0)
 			mode[i] = SPAWN_CLOSED;
-		/* SPEC §3: what the wrapper cannot use the way the child
+		/* README "Reliability": what the wrapper cannot use as the child
 		 * would is the child's to fail on, as bare */
 		else if ((fl & O_PATH) ||
 			 (fl & O_ACCMODE) == (i ? O_RDONLY : O_WRONLY) ||
@@ -167,7 +167,7 @@ struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
 	r->cap = cap;
 	r->sigfd = sigfd;
 	r->sig = ss;
-	/* SPEC §3 "As PID 1": the target is our parent, not ours to reap */
+	/* as PID 1 (README "Installing") the target is our parent */
 	r->child = sp->pid == 1 ? 0 : sp->pid;
 	r->pid = (uint32_t)sp->pid;
 	r->status = r->stopsig = r->hungup = r->write_errno = 0;
@@ -213,7 +213,7 @@ static void stdin_check_foreground(struct relay *r)
 }
 
 /* The one place the child is waited for. A stopped or continued child
- * has not exited (SPEC §3): its stop is mirrored by the loop. */
+ * has not exited (README "Terminals"): its stop is mirrored. */
 static void reap(struct relay *r, int options)
 {
 	int status;
@@ -308,7 +308,7 @@ static void capture(struct relay *r, struct capfile_record *rec, size_t n,
 
 /* Writes what the destination takes now, the rest waits for POLLOUT.
  * When the caller's reader is gone, closing the pipe lets the child
- * meet the broken pipe itself, as it would bare (SPEC §3); any other
+ * meet the broken pipe itself, as bare (README "Reliability"); any other
  * failed write is remembered for the exit status. */
 static void forward(struct relay *r, struct stream *s)
 {
