@@ -59,7 +59,7 @@ static int exec_direct(const char *target, char **argv, char **envp)
 	return spawn_exec_rc(errno);
 }
 
-/* SPEC §3 fail open: every path on which capturing turns out to be
+/* README "Capture file safety", fail open: every path on which capturing turns out to be
  * impossible ends here, and only here the configuration decides: say
  * why (err, or the text why), then run the target uncaptured, or refuse
  * (CONFIG_FAIL_CLOSED). */
@@ -80,10 +80,8 @@ static int uncaptured(const struct applet *a, char **argv, char **envp,
 	return exec_direct(a->target, argv, envp);
 }
 
-static void capture_lost(int err, void *capfile)
+static void capture_lost(int err, const struct capfile *cf)
 {
-	const struct capfile *cf = capfile;
-
 	if (cf->over_cap)
 		msg("capture stopped: ", cf->path,
 		    ": size cap CONFIG_PCAP_MAX_BYTES reached");
@@ -149,7 +147,7 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 	 * so init's last words are still relayed. */
 	for (i = 0; i < sizeof ignore / sizeof *ignore; i++)
 		signal(ignore[i], SIG_IGN);
-	relay_run(relay_init(&sp, cf, -1, NULL), capture_lost, cf, &end);
+	relay_run(relay_init(&sp, cf, -1, NULL), capture_lost, &end);
 	_exit(0);
 }
 
@@ -203,12 +201,11 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	}
 	if (sp.exec_errno)
 		msg_sys(sp.exec_errno, a->target);
-	if (relay_run(relay_init(&sp, &cf, sigfd, &ss), capture_lost, &cf,
-		      &end) < 0)
+	if (relay_run(relay_init(&sp, &cf, sigfd, &ss), capture_lost, &end) < 0)
 		msg_sys(errno, "relay");
 	if (cf.fd >= 0 && capfile_append_exit(&cf, sp.pid, end.status) < 0)
 		capture_lost(errno, &cf);
-	/* SPEC §3: a failed write to the caller is never silent */
+	/* README "Exit codes": a failed write to the caller is never silent */
 	if (end.write_errno) {
 		msg_sys(end.write_errno, "write error");
 		if (WIFEXITED(end.status) && WEXITSTATUS(end.status) == 0)

@@ -92,7 +92,7 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 		fl = fcntl(i, F_GETFL);
 		if (fl < 0)
 			mode[i] = SPAWN_CLOSED;
-		/* SPEC §3: what the wrapper cannot use the way the child
+		/* README "Reliability": what the wrapper cannot use as the child
 		 * would is the child's to fail on, as bare */
 		else if ((fl & O_PATH) ||
 			 (fl & O_ACCMODE) == (i ? O_RDONLY : O_WRONLY) ||
@@ -119,16 +119,23 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 static void output_init(struct stream *s, int fd)
 {
 	struct stat st;
+	int pty;
 
 	s->to = fd;
 	s->way = WAY_WRITE;
 	s->ready = 1;
-	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
-		return;		/* never waits for a reader */
+	if (fstat(fd, &st) < 0)
+		return;
 	if (S_ISSOCK(st.st_mode)) {
 		s->way = WAY_SEND;
 		return;
 	}
+	/* Pipes, FIFOs and terminals wait for a reader. Other files and
+	 * devices do not, and reopening some devices makes a new instance
+	 * (a pseudo-terminal master opened again is another terminal). */
+	if (!S_ISFIFO(st.st_mode) && (!S_ISCHR(st.st_mode) || !isatty(fd) ||
+				      io_ioctl_int(fd, TIOCGPTN, &pty) == 0))
+		return;
 	s->to = open_private(fd, O_WRONLY);
 	if (s->to < 0) {
 		s->to = fd;
@@ -161,7 +168,7 @@ struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
 	r->cap = cap;
 	r->sigfd = sigfd;
 	r->sig = ss;
-	/* SPEC §3 "As PID 1": the target is our parent, not ours to reap */
+	/* as PID 1 (README "Installing") the target is our parent */
 	r->child = sp->pid == 1 ? 0 : sp->pid;
 	r->pid = (uint32_t)sp->pid;
 	r->status = r->stopsig = r->hungup = r->write_errno = 0;
@@ -207,7 +214,7 @@ static void stdin_check_foreground(struct relay *r)
 }
 
 /* The one place the child is waited for. A stopped or continued child
- * has not exited (SPEC §3): its stop is mirrored by the loop. */
+ * has not exited (README "Terminals"): its stop is mirrored. */
 static void reap(struct relay *r, int options)
 {
 	int status;
@@ -230,6 +237,7 @@ static void reap(struct relay *r, int options)
 		} else {
 			r->status = status;
 			r->child = 0;
+			r->stopsig = 0;	/* killed while stopped */
 		}
 	}
 }
@@ -301,7 +309,7 @@ static void mirror_stop(struct relay *r)
 }
 
 static void capture(struct relay *r, struct capfile_record *rec, size_t n,
-		    void (*lost)(int, void *), void *ctx)
+		    void (*lost)(int, const struct capfile *))
 {
 	if (!r->cap || r->cap->fd < 0 || n == 0)
 		return;
@@ -309,13 +317,13 @@ static void capture(struct relay *r, struct capfile_record *rec, size_t n,
 		int err = errno;
 
 		capfile_close(r->cap);
-		lost(err, ctx);
+		lost(err, r->cap);
 	}
 }
 
 /* Writes what the destination takes now, the rest waits for POLLOUT.
  * When the caller's reader is gone, closing the pipe lets the child
- * meet the broken pipe itself, as it would bare (SPEC §3); any other
+ * meet the broken pipe itself, as bare (README "Reliability"); any other
  * failed write is remembered for the exit status. */
 static void forward(struct relay *r, struct stream *s)
 {
@@ -423,7 +431,7 @@ static int finished(const struct relay *r)
 	return 1;
 }
 
-int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx,
+int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 	      struct relay_end *end)
 {
 	struct stream *in = &r->stream[EVENT_STDIN], *s;
@@ -466,7 +474,7 @@ int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx,
 			who[k] = NULL;
 			pfd[k++] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
 		}
-		timeout = r->stopsig ? 0 :
+		timeout = r->stopsig && r->child > 0 ? 0 :
 			  in->from >= 0 && !r->stdin_allowed ?
 			  FOREGROUND_POLL_MS : -1;
 		ready = poll(pfd, k, timeout);
@@ -477,7 +485,7 @@ int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx,
 			break;
 		}
 		if (ready == 0) {
-			if (r->stopsig)
+			if (r->stopsig && r->child > 0)
 				mirror_stop(r);
 			else
 				stdin_check_foreground(r);
@@ -512,7 +520,7 @@ int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx,
 			if (eof)
 				stream_close_from(s);	/* fd 0 stays open */
 		}
-		capture(r, rec, n, lost, ctx);
+		capture(r, rec, n, lost);
 
 		for (i = EVENT_STDIN; i <= EVENT_STDERR; i++)
 			forward(r, &r->stream[i]);

@@ -358,10 +358,10 @@ struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
 
 /* Relays until stdout and stderr are at EOF, everything held is
  * delivered and the child is reaped (without a child: until the EOFs).
- * When an append fails, capturing stops, lost(errno, ctx) is called
+ * When an append fails, capturing stops, lost(errno, cap) is called
  * once, relaying goes on. Fills *end. Returns 0, or -1 with errno when
  * poll or the signalfd failed (the child was then waited for). */
-int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx,
+int relay_run(struct relay *r, void (*lost)(int err, const struct capfile *cf),
 	      struct relay_end *end);
 
 /* The capture's lock-wait hook (struct capfile wait): waits up to usec
