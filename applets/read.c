@@ -286,10 +286,20 @@ static void read_error(void)
 /* ---- the capture file */
 
 /* Reads on from pos (a record boundary, or 0: the global header) with
- * fd, after a pause of --follow. */
+ * fd, after a pause of --follow. From 0 (a file truncated or replaced),
+ * the live instances are forgotten without a hook: their wrappers write
+ * their execve records again into an emptied file, and a replaced one
+ * never gets their records. */
 static int reread(off_t pos)
 {
 	unsigned long number = cr.number;
+	int i;
+
+	if (!pos) {
+		for (i = 0; i < INST_MAX; i++)
+			insts[i].seq = 0;
+		rd.blob = NULL;
+	}
 
 	if (lseek(rd.fd, pos, SEEK_SET) < 0)
 		return -1;
