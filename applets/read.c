@@ -399,7 +399,8 @@ static int next(struct capread_record *r)
 			/* a record torn at that size, completed since */
 			cr.err = CAPREAD_SHORT;
 			cr.have = lim - start;
-			cr.val = cr.have < 16 ? 16 : cr.offset - start;
+			cr.val = cr.have < FRAME_PCAP_LEN ? FRAME_PCAP_LEN :
+				 cr.offset - start;
 			cr.offset = start;
 			cr.number--;
 			return -1;
