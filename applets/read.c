@@ -427,8 +427,9 @@ static int run(void)
 	rd.seen_size = rd.sb.st_size;
 	rd.seen_mtime = rd.sb.st_mtim;
 	if (rd.follow && feeds_itself()) {
-		msg(rd.o.file, ": --follow would read back its own output "
-		    "(stdout is captured into this file): redirect it to a file");
+		msg(rd.o.file, ": refusing --follow: stdout is a pipe, which a "
+		    "wrapper may be capturing into this same file (redirect "
+		    "stdout to a file)");
 		return 1;
 	}
 	capread_init(&cr, rd.fd);
