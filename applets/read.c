@@ -184,6 +184,8 @@ static int on_record(const struct capread_record *r)
 		n = r->len < INST_HEAD - p->hlen ? r->len : INST_HEAD - p->hlen;
 		memcpy(p->head + p->hlen, r->data, n);
 		p->hlen += n;
+		if (p->started)
+			return 0;	/* a blob resumed after other records */
 		if (rd.cmd->exec)
 			rd.cmd->exec(p, r->data, r->len);
 		if (!frame_split_done(&p->split)) {

@@ -13,6 +13,8 @@
  *   begin                     once, when the global header is read
  *                             (not for input that is no capture)
  *   exec (0..n)               each execve payload of the instance, as read
+ *                             (up to start: a blob resumed after another
+ *                             process's records only feeds the split)
  *   start                     once, when its execve blob is complete (or
  *                             cut short by any other record, or missing:
  *                             a capture that starts mid-way)
