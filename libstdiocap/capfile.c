@@ -70,12 +70,11 @@ static long long now_us(void)
 }
 
 /* flock(LOCK_EX), waiting at most cf->lock_ms: retried with a growing
- * pause (50 us to 2 ms) in which cf->wait serves the relay's signals. */
+ * pause (1 to 2 ms) in which cf->wait serves the relay's signals. */
 static int lock_ex(struct capfile *cf)
 {
 	long long deadline = 0, t;
 	long pause = 50;
-	struct timespec ts;
 
 	while (flock_nb(cf->fd, LOCK_EX) < 0) {
 		if (errno != EWOULDBLOCK)
@@ -88,13 +87,10 @@ static int lock_ex(struct capfile *cf)
 			errno = EWOULDBLOCK;
 			return -1;
 		}
-		if (cf->wait) {
+		if (cf->wait)
 			cf->wait(cf->wait_ctx, pause);
-		} else {
-			ts.tv_sec = 0;
-			ts.tv_nsec = pause * 1000;
-			nanosleep(&ts, NULL);
-		}
+		else
+			poll(NULL, 0, (pause + 999) / 1000);	/* poll: linked anyway */
 		if (pause < 2000)
 			pause *= 2;
 	}
@@ -216,8 +212,9 @@ static int walk_next(struct walk *w)
 			w->rest[0] = 0;
 			return 0;
 		}
-		slash = strchr(p, '/');
-		n = slash ? (size_t)(slash - p) : strlen(p);
+		for (slash = p; *slash && *slash != '/'; slash++)
+			;
+		n = slash - p;
 		if (n > NAME_MAX) {
 			errno = ENAMETOOLONG;
 			return -1;
