@@ -103,9 +103,9 @@ static int read_signals(struct relay *r)
 	}
 }
 
-void relay_lock_wait(void *relay, long usec)
+void relay_lock_wait(void *ctx, long usec)
 {
-	struct relay *r = relay;
+	struct relay *r = ctx;
 	struct pollfd p = { .fd = r->sigfd, .events = POLLIN };
 
 	/* fd -1 is ignored by poll: a plain pause (PID 1's relay) */

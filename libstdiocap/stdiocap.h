@@ -353,7 +353,7 @@ int relay_run(struct relay *r, void (*lost)(int err, void *ctx), void *ctx);
  * microseconds for a signal on the relay's signalfd and serves it as the
  * loop would (forwards it, reaps the child), so a lock wait never
  * delays a signal. */
-void relay_lock_wait(void *relay, long usec);
+void relay_lock_wait(void *ctx, long usec);
 
 /* ---- capread.c: reading a capture back, record by record (the readers) */
 
