@@ -14,7 +14,6 @@
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "stdiocap.h"
@@ -104,17 +103,13 @@ static int read_signals(struct relay *r)
 	}
 }
 
-void relay_lock_wait(void *relay, long usec)
+void relay_lock_wait(void *ctx, long usec)
 {
-	struct relay *r = relay;
+	struct relay *r = ctx;
 	struct pollfd p = { .fd = r->sigfd, .events = POLLIN };
-	struct timespec ts = { 0, usec * 1000 };
 
-	if (r->sigfd < 0) {
-		nanosleep(&ts, NULL);
-		return;
-	}
-	if (ppoll(&p, 1, &ts, NULL) > 0)
+	/* fd -1 is ignored by poll: a plain pause (PID 1's relay) */
+	if (poll(&p, 1, (usec + 999) / 1000) > 0)
 		read_signals(r);
 }
 
