@@ -2,8 +2,8 @@
  * record loop and the instance table; the commands are hooks (read.h).
  * SPDX-License-Identifier: MIT
  *
- * One pass over the capture in file order, in fixed memory (--tree
- * excepted: it keeps one small node per process). Everything compiles in
+ * One pass over the capture in file order, in fixed memory mapped per
+ * run (--tree excepted: it keeps one small node per process). Everything compiles in
  * every configuration; with CONFIG_READER=n only read_main's refusal is
  * left after --gc-sections.
  *
@@ -34,6 +34,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,7 +64,11 @@ static struct {
 	struct timespec seen_mtime;
 } rd;
 
-static struct inst insts[INST_MAX];
+static struct inst *insts;	/* INST_MAX, in the run's mapping */
+static struct {
+	void *p;
+	size_t n;
+} map;				/* the run's memory (read_main) */
 static struct capread cr;
 
 /* ---- the instance table */
@@ -577,11 +582,22 @@ int read_main(int argc, char **argv)
 	rd.cmd = cmds[rc];
 	rd.name = argv[0];
 	out_reset();
-	for (rc = 0; rc < INST_MAX; rc++)
-		insts[rc].seq = 0;	/* inst_new clears the rest */
 	rd.o.instance = 1;
 	if ((rc = parse(argc, argv)))
 		return rc;
+	/* the instance table and the command's memory, zeroed */
+	if (map.p)
+		munmap(map.p, map.n);
+	map.n = INST_MAX * sizeof *insts + rd.cmd->mem;
+	map.p = mmap(NULL, map.n, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map.p == MAP_FAILED) {
+		map.p = NULL;
+		msg_sys(errno, rd.name);
+		return 1;
+	}
+	insts = map.p;
+	rd.o.mem = insts + INST_MAX;
 	if (!rd.o.file) {
 		rd.o.file = getenv("STDIO_PCAP");
 		if (!rd.o.file || !*rd.o.file)

@@ -19,7 +19,7 @@ enum {
 				 * a set (items >= 2 bytes) is half full */
 };
 
-static struct {
+struct tr {
 	struct inst *blob_of;	/* whose blob is in blob */
 	size_t blob_len, prev_len;
 	unsigned long long blob_total;
@@ -27,7 +27,8 @@ static struct {
 	unsigned char blob[BLOB_MAX], prev[BLOB_MAX];
 	uint32_t set[SET_MAX];	/* 1 + offset of an item in its env; 0:
 				 * free. One set at a time (env_diff). */
-} tr;
+};
+static struct tr *tr;		/* this run's, in o->mem */
 
 /* ---- a hash set of env items */
 
@@ -78,7 +79,7 @@ static uint32_t *set_slot(uint32_t mask, const unsigned char *e, size_t n,
 	const unsigned char *it;
 
 	for (;; i = (i + 1) & mask) {
-		s = &tr.set[i];
+		s = &tr->set[i];
 		if (!*s)
 			return s;
 		pos = *s - 1;
@@ -99,7 +100,7 @@ static uint32_t set_fill(const unsigned char *e, size_t n, int by_name)
 
 	while (mask + 1 < n)
 		mask = mask << 1 | 1;
-	memset(tr.set, 0, (mask + 1) * sizeof *tr.set);
+	memset(tr->set, 0, (mask + 1) * sizeof *tr->set);
 	while ((l = env_item(e, n, &pos, &it))) {
 		s = set_slot(mask, e, n, it, key_len(it, l, by_name), by_name);
 		if (!*s)
@@ -143,14 +144,14 @@ static void env_diff(const struct read_opts *o, const struct inst *p,
 {
 	const unsigned char *it;
 	size_t pos = 0, l, k;
-	uint32_t mask = set_fill(tr.prev, tr.prev_len, 0);
+	uint32_t mask = set_fill(tr->prev, tr->prev_len, 0);
 
 	while ((l = env_item(e, n, &pos, &it)))
-		if (!*set_slot(mask, tr.prev, tr.prev_len, it, l, 0))
+		if (!*set_slot(mask, tr->prev, tr->prev_len, it, l, 0))
 			env_line(o, p, '+', it, l);
 	mask = set_fill(e, n, 1);
 	pos = 0;
-	while ((l = env_item(tr.prev, tr.prev_len, &pos, &it))) {
+	while ((l = env_item(tr->prev, tr->prev_len, &pos, &it))) {
 		k = key_len(it, l, 1);
 		if (!*set_slot(mask, e, n, it, k, 1))
 			env_line(o, p, '-', it, k - (it[k - 1] == '='));
@@ -159,24 +160,22 @@ static void env_diff(const struct read_opts *o, const struct inst *p,
 
 static void tr_begin(const struct read_opts *o)
 {
-	(void)o;
-	tr.blob_of = NULL;
-	tr.have_prev = 0;
+	tr = o->mem;
 }
 
 static void tr_exec(struct inst *p, const unsigned char *b, size_t n)
 {
 	size_t k;
 
-	if (tr.blob_of != p) {
-		tr.blob_of = p;
-		tr.blob_len = 0;
-		tr.blob_total = 0;
+	if (tr->blob_of != p) {
+		tr->blob_of = p;
+		tr->blob_len = 0;
+		tr->blob_total = 0;
 	}
-	k = n < BLOB_MAX - tr.blob_len ? n : BLOB_MAX - tr.blob_len;
-	memcpy(tr.blob + tr.blob_len, b, k);
-	tr.blob_len += k;
-	tr.blob_total += n;
+	k = n < BLOB_MAX - tr->blob_len ? n : BLOB_MAX - tr->blob_len;
+	memcpy(tr->blob + tr->blob_len, b, k);
+	tr->blob_len += k;
+	tr->blob_total += n;
 }
 
 /* The exec line and its env lines. */
@@ -185,34 +184,34 @@ static int tr_start(const struct read_opts *o, struct inst *p)
 	const unsigned char *e, *it;
 	size_t n, pos = 0, l;
 
-	if (tr.blob_of != p)
+	if (tr->blob_of != p)
 		return 0;	/* no execve record: a capture begun mid-way */
-	tr.blob_of = NULL;	/* (the slot may hold another one next) */
+	tr->blob_of = NULL;	/* (the slot may hold another one next) */
 	if (!p->match)
 		return 0;
 	prefix(o, p->sec, p->usec, p->pid, "exec");
 	n = inst_argv_len(p);
-	out_argv(tr.blob, tr.blob_len, n);
+	out_argv(tr->blob, tr->blob_len, n);
 	out_ch('\n');
 	if (!(o->set & (OPT_ENV | OPT_ENV_DIFF)))
 		return 0;
-	e = tr.blob + (n < tr.blob_len ? n : tr.blob_len);
-	n = tr.blob + tr.blob_len - e;
-	if (o->set & OPT_ENV || !tr.have_prev) {
+	e = tr->blob + (n < tr->blob_len ? n : tr->blob_len);
+	n = tr->blob + tr->blob_len - e;
+	if (o->set & OPT_ENV || !tr->have_prev) {
 		while ((l = env_item(e, n, &pos, &it)))
 			env_line(o, p, o->set & OPT_ENV ? 0 : '+', it, l);
 	} else {
 		env_diff(o, p, e, n);
 	}
-	if (tr.blob_total > tr.blob_len) {
+	if (tr->blob_total > tr->blob_len) {
 		prefix(o, p->sec, p->usec, p->pid, "env");
 		out_str("... (");
-		out_u(tr.blob_total - tr.blob_len);
+		out_u(tr->blob_total - tr->blob_len);
 		out_str(" bytes of the execve record not shown)\n");
 	}
-	memcpy(tr.prev, e, n);
-	tr.prev_len = n;
-	tr.have_prev = 1;
+	memcpy(tr->prev, e, n);
+	tr->prev_len = n;
+	tr->have_prev = 1;
 	return 0;
 }
 
@@ -250,6 +249,7 @@ static int tr_exit(const struct read_opts *o, struct inst *p)
 }
 
 const struct read_cmd read_transcript = {
+	.mem = sizeof(struct tr),
 	.opts = OPT_ENV | OPT_ENV_DIFF | OPT_PID | OPT_NAME | OPT_STREAM |
 		OPT_FOLLOW,
 	.begin = tr_begin,
