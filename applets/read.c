@@ -2,8 +2,8 @@
  * record loop and the instance table; the commands are hooks (read.h).
  * SPDX-License-Identifier: MIT
  *
- * One pass over the capture in file order, in fixed memory (--tree
- * excepted: it keeps one small node per process). Everything compiles in
+ * One pass over the capture in file order, in fixed memory mapped per
+ * run (--tree excepted: it keeps one small node per process). Everything compiles in
  * every configuration; with CONFIG_READER=n only read_main's refusal is
  * left after --gc-sections.
  *
@@ -34,6 +34,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,7 +64,11 @@ static struct {
 	struct timespec seen_mtime;
 } rd;
 
-static struct inst insts[INST_MAX];
+static struct inst *insts;	/* INST_MAX, in the run's mapping */
+static struct {
+	void *p;
+	size_t n;
+} map;				/* the run's memory (read_main) */
 static struct capread cr;
 
 /* ---- the instance table */
@@ -184,6 +189,8 @@ static int on_record(const struct capread_record *r)
 		n = r->len < INST_HEAD - p->hlen ? r->len : INST_HEAD - p->hlen;
 		memcpy(p->head + p->hlen, r->data, n);
 		p->hlen += n;
+		if (p->started)
+			return 0;	/* a blob resumed after other records */
 		if (rd.cmd->exec)
 			rd.cmd->exec(p, r->data, r->len);
 		if (!frame_split_done(&p->split)) {
@@ -286,10 +293,20 @@ static void read_error(void)
 /* ---- the capture file */
 
 /* Reads on from pos (a record boundary, or 0: the global header) with
- * fd, after a pause of --follow. */
+ * fd, after a pause of --follow. From 0 (a file truncated or replaced),
+ * the live instances are forgotten without a hook: their wrappers write
+ * their execve records again into an emptied file, and a replaced one
+ * never gets their records. */
 static int reread(off_t pos)
 {
 	unsigned long number = cr.number;
+	int i;
+
+	if (!pos) {
+		for (i = 0; i < INST_MAX; i++)
+			insts[i].seq = 0;
+		rd.blob = NULL;
+	}
 
 	if (lseek(rd.fd, pos, SEEK_SET) < 0)
 		return -1;
@@ -389,7 +406,8 @@ static int next(struct capread_record *r)
 			/* a record torn at that size, completed since */
 			cr.err = CAPREAD_SHORT;
 			cr.have = lim - start;
-			cr.val = cr.have < 16 ? 16 : cr.offset - start;
+			cr.val = cr.have < FRAME_PCAP_LEN ? FRAME_PCAP_LEN :
+				 cr.offset - start;
 			cr.offset = start;
 			cr.number--;
 			return -1;
@@ -416,8 +434,9 @@ static int run(void)
 	rd.seen_size = rd.sb.st_size;
 	rd.seen_mtime = rd.sb.st_mtim;
 	if (rd.follow && feeds_itself()) {
-		msg(rd.o.file, ": --follow would read back its own output "
-		    "(stdout is captured into this file): redirect it to a file");
+		msg(rd.o.file, ": refusing --follow: stdout is a pipe, which a "
+		    "wrapper may be capturing into this same file (redirect "
+		    "stdout to a file)");
 		return 1;
 	}
 	capread_init(&cr, rd.fd);
@@ -563,11 +582,22 @@ int read_main(int argc, char **argv)
 	rd.cmd = cmds[rc];
 	rd.name = argv[0];
 	out_reset();
-	for (rc = 0; rc < INST_MAX; rc++)
-		insts[rc].seq = 0;	/* inst_new clears the rest */
 	rd.o.instance = 1;
 	if ((rc = parse(argc, argv)))
 		return rc;
+	/* the instance table and the command's memory, zeroed */
+	if (map.p)
+		munmap(map.p, map.n);
+	map.n = INST_MAX * sizeof *insts + rd.cmd->mem;
+	map.p = mmap(NULL, map.n, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map.p == MAP_FAILED) {
+		map.p = NULL;
+		msg_sys(errno, rd.name);
+		return 1;
+	}
+	insts = map.p;
+	rd.o.mem = insts + INST_MAX;
 	if (!rd.o.file) {
 		rd.o.file = getenv("STDIO_PCAP");
 		if (!rd.o.file || !*rd.o.file)

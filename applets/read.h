@@ -13,6 +13,8 @@
  *   begin                     once, when the global header is read
  *                             (not for input that is no capture)
  *   exec (0..n)               each execve payload of the instance, as read
+ *                             (up to start: a blob resumed after another
+ *                             process's records only feeds the split)
  *   start                     once, when its execve blob is complete (or
  *                             cut short by any other record, or missing:
  *                             a capture that starts mid-way)
@@ -27,7 +29,9 @@
  * loop stops), 0 to go on. Any hook may be NULL. A hook writes through
  * out.c and formats with fmt.c; the driver flushes. Commands keep their
  * own state in their file, cleared by begin (read_main runs many times
- * in one process under the fuzzer).
+ * in one process under the fuzzer); large buffers go in o->mem (mem
+ * bytes, zeroed for each run), never in bss, which every wrapped
+ * process would carry.
  *
  * Adding a command: a struct read_cmd in its own file, a pointer to it
  * in cmds[] and its name at the same place in names[] (read.c), its
@@ -64,6 +68,7 @@ struct read_opts {
 	uint32_t base_sec, base_usec;	/* the first record: time 0 */
 	int broken;		/* end: the input ended in an error, which
 				 * the driver reports after end */
+	void *mem;		/* the command's cmd->mem bytes, zeroed */
 };
 
 /* ---- instances: a PID from its execve records to its exit record */
@@ -104,6 +109,9 @@ struct inst {
 /* ---- the hooks */
 struct read_cmd {
 	unsigned opts;		/* OPT_* it takes */
+	size_t mem;		/* bytes of zeroed memory it needs (o->mem):
+				 * mapped per run, so that the buffers of the
+				 * reader are no bss in every wrapper */
 	unsigned args;		/* positional arguments before FILE */
 	/* checks them (and the options); returns 0 or a usage message */
 	const char *(*check)(struct read_opts *o, char **arg);

@@ -5,34 +5,32 @@
  * SPDX-License-Identifier: MIT
  *
  * --env-diff is linear in the size of the capture: each exec's items
- * are looked up in hash sets of the previous exec's items (exact) and
- * of its own names, built afresh per exec at a size proportional to its
- * item count (a crafted capture of many tiny variables once took
- * quadratic time). */
+ * are looked up in a hash set of the previous exec's items, then the
+ * previous names in one of its own, each built afresh at a size
+ * proportional to the env's bytes (a crafted capture of many tiny
+ * variables once took quadratic time). */
 #include <string.h>
 
 #include "read.h"
 
 enum {
 	BLOB_MAX = 65536,	/* bytes of one blob shown */
-	SET_MAX = BLOB_MAX,	/* slots: items are >= 2 bytes, so a set of
-				 * one blob is at most half full */
+	SET_MAX = BLOB_MAX,	/* slots: at least the bytes of the env, so
+				 * a set (items >= 2 bytes) is half full */
 };
 
-struct item {
-	uint32_t off, len;	/* in its env; len 0: a free slot */
-};
-
-static struct {
+struct tr {
 	struct inst *blob_of;	/* whose blob is in blob */
 	size_t blob_len, prev_len;
 	unsigned long long blob_total;
 	int have_prev;
 	unsigned char blob[BLOB_MAX], prev[BLOB_MAX];
-	struct item old[SET_MAX], names[SET_MAX];	/* the two sets */
-} tr;
+	uint32_t set[SET_MAX];	/* 1 + offset of an item in its env; 0:
+				 * free. One set at a time (env_diff). */
+};
+static struct tr *tr;		/* this run's, in o->mem */
 
-/* ---- hash sets of env items */
+/* ---- a hash set of env items */
 
 static uint32_t hash(const unsigned char *p, size_t n)
 {
@@ -62,54 +60,51 @@ static size_t env_item(const unsigned char *e, size_t n, size_t *pos,
 	return l;
 }
 
-/* An item's name: up to and with its '=' (all of it without one). */
-static size_t name_len(const unsigned char *it, size_t l)
+/* An item's key: all of it, or (by_name) its name up to and with its
+ * '=' (all of it without one). */
+static size_t key_len(const unsigned char *it, size_t l, int by_name)
 {
-	const unsigned char *eq = memchr(it, '=', l);
+	const unsigned char *eq = by_name ? memchr(it, '=', l) : NULL;
 
 	return eq ? (size_t)(eq - it) + 1 : l;
 }
 
-/* The slot of key (l bytes) in set (mask + 1 slots) over env e: where it
- * is, or the free slot where it would go. */
-static struct item *set_slot(struct item *set, uint32_t mask,
-			     const unsigned char *e, const unsigned char *key,
-			     size_t l, int by_name)
+/* The set's slot for key (l bytes) over env e (n bytes): where an item
+ * with that key is, or the free slot where it would go. */
+static uint32_t *set_slot(uint32_t mask, const unsigned char *e, size_t n,
+			  const unsigned char *key, size_t l, int by_name)
 {
-	uint32_t i = hash(key, l) & mask;
-	struct item *s;
+	uint32_t i = hash(key, l) & mask, *s;
+	size_t pos, k;
+	const unsigned char *it;
 
 	for (;; i = (i + 1) & mask) {
-		s = &set[i];
-		if (!s->len || ((by_name ? name_len(e + s->off, s->len) :
-				 s->len) == l && !memcmp(e + s->off, key, l)))
+		s = &tr->set[i];
+		if (!*s)
+			return s;
+		pos = *s - 1;
+		k = env_item(e, n, &pos, &it);
+		k = key_len(it, k, by_name);
+		if (k == l && !memcmp(it, key, l))
 			return s;
 	}
 }
 
-/* Fills set with env e's items (or their names), each once; returns
- * the mask to look them up with. */
-static uint32_t set_fill(struct item *set, const unsigned char *e, size_t n,
-			 int by_name)
+/* Fills the set with env e's items (or their names), each once;
+ * returns the mask to look them up with. */
+static uint32_t set_fill(const unsigned char *e, size_t n, int by_name)
 {
 	const unsigned char *it;
-	size_t pos = 0, l, items = 0;
-	uint32_t mask = 15;
-	struct item *s;
+	size_t pos = 0, l;
+	uint32_t mask = 15, *s;
 
-	while (env_item(e, n, &pos, &it))
-		items++;
-	while (mask + 1 < 2 * items)
+	while (mask + 1 < n)
 		mask = mask << 1 | 1;
-	memset(set, 0, (mask + 1) * sizeof *set);
-	pos = 0;
+	memset(tr->set, 0, (mask + 1) * sizeof *tr->set);
 	while ((l = env_item(e, n, &pos, &it))) {
-		s = set_slot(set, mask, e, it, by_name ? name_len(it, l) : l,
-			     by_name);
-		if (!s->len) {
-			s->off = it - e;
-			s->len = l;
-		}
+		s = set_slot(mask, e, n, it, key_len(it, l, by_name), by_name);
+		if (!*s)
+			*s = it - e + 1;
 	}
 	return mask;
 }
@@ -141,46 +136,46 @@ static void env_line(const struct read_opts *o, const struct inst *p,
 	out_ch('\n');
 }
 
-/* --env-diff: +added or changed, then -removed since the previous exec */
+/* --env-diff: +added or changed, then -removed since the previous exec:
+ * the current items looked up in a set of the previous ones, then the
+ * previous names in a set of the current ones. */
 static void env_diff(const struct read_opts *o, const struct inst *p,
 		     const unsigned char *e, size_t n)
 {
 	const unsigned char *it;
 	size_t pos = 0, l, k;
-	uint32_t old = set_fill(tr.old, tr.prev, tr.prev_len, 0);
-	uint32_t names = set_fill(tr.names, e, n, 1);
+	uint32_t mask = set_fill(tr->prev, tr->prev_len, 0);
 
 	while ((l = env_item(e, n, &pos, &it)))
-		if (!set_slot(tr.old, old, tr.prev, it, l, 0)->len)
+		if (!*set_slot(mask, tr->prev, tr->prev_len, it, l, 0))
 			env_line(o, p, '+', it, l);
+	mask = set_fill(e, n, 1);
 	pos = 0;
-	while ((l = env_item(tr.prev, tr.prev_len, &pos, &it))) {
-		k = name_len(it, l);
-		if (!set_slot(tr.names, names, e, it, k, 1)->len)
+	while ((l = env_item(tr->prev, tr->prev_len, &pos, &it))) {
+		k = key_len(it, l, 1);
+		if (!*set_slot(mask, e, n, it, k, 1))
 			env_line(o, p, '-', it, k - (it[k - 1] == '='));
 	}
 }
 
 static void tr_begin(const struct read_opts *o)
 {
-	(void)o;
-	tr.blob_of = NULL;
-	tr.have_prev = 0;
+	tr = o->mem;
 }
 
 static void tr_exec(struct inst *p, const unsigned char *b, size_t n)
 {
 	size_t k;
 
-	if (tr.blob_of != p) {
-		tr.blob_of = p;
-		tr.blob_len = 0;
-		tr.blob_total = 0;
+	if (tr->blob_of != p) {
+		tr->blob_of = p;
+		tr->blob_len = 0;
+		tr->blob_total = 0;
 	}
-	k = n < BLOB_MAX - tr.blob_len ? n : BLOB_MAX - tr.blob_len;
-	memcpy(tr.blob + tr.blob_len, b, k);
-	tr.blob_len += k;
-	tr.blob_total += n;
+	k = n < BLOB_MAX - tr->blob_len ? n : BLOB_MAX - tr->blob_len;
+	memcpy(tr->blob + tr->blob_len, b, k);
+	tr->blob_len += k;
+	tr->blob_total += n;
 }
 
 /* The exec line and its env lines. */
@@ -189,34 +184,34 @@ static int tr_start(const struct read_opts *o, struct inst *p)
 	const unsigned char *e, *it;
 	size_t n, pos = 0, l;
 
-	if (tr.blob_of != p)
+	if (tr->blob_of != p)
 		return 0;	/* no execve record: a capture begun mid-way */
-	tr.blob_of = NULL;	/* (the slot may hold another one next) */
+	tr->blob_of = NULL;	/* (the slot may hold another one next) */
 	if (!p->match)
 		return 0;
 	prefix(o, p->sec, p->usec, p->pid, "exec");
 	n = inst_argv_len(p);
-	out_argv(tr.blob, tr.blob_len, n);
+	out_argv(tr->blob, tr->blob_len, n);
 	out_ch('\n');
 	if (!(o->set & (OPT_ENV | OPT_ENV_DIFF)))
 		return 0;
-	e = tr.blob + (n < tr.blob_len ? n : tr.blob_len);
-	n = tr.blob + tr.blob_len - e;
-	if (o->set & OPT_ENV || !tr.have_prev) {
+	e = tr->blob + (n < tr->blob_len ? n : tr->blob_len);
+	n = tr->blob + tr->blob_len - e;
+	if (o->set & OPT_ENV || !tr->have_prev) {
 		while ((l = env_item(e, n, &pos, &it)))
 			env_line(o, p, o->set & OPT_ENV ? 0 : '+', it, l);
 	} else {
 		env_diff(o, p, e, n);
 	}
-	if (tr.blob_total > tr.blob_len) {
+	if (tr->blob_total > tr->blob_len) {
 		prefix(o, p->sec, p->usec, p->pid, "env");
 		out_str("... (");
-		out_u(tr.blob_total - tr.blob_len);
+		out_u(tr->blob_total - tr->blob_len);
 		out_str(" bytes of the execve record not shown)\n");
 	}
-	memcpy(tr.prev, e, n);
-	tr.prev_len = n;
-	tr.have_prev = 1;
+	memcpy(tr->prev, e, n);
+	tr->prev_len = n;
+	tr->have_prev = 1;
 	return 0;
 }
 
@@ -254,6 +249,7 @@ static int tr_exit(const struct read_opts *o, struct inst *p)
 }
 
 const struct read_cmd read_transcript = {
+	.mem = sizeof(struct tr),
 	.opts = OPT_ENV | OPT_ENV_DIFF | OPT_PID | OPT_NAME | OPT_STREAM |
 		OPT_FOLLOW,
 	.begin = tr_begin,

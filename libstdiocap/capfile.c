@@ -29,7 +29,6 @@ enum {
 	/* the tail examined for a torn record: its last whole record and
 	 * the torn one both fit */
 	WINDOW = 2 * REC_MAX,
-	NONE = 0xffff,			/* no cut point (see tail_cut) */
 	SYMLINK_MAX = 40,		/* as the kernel's ELOOP limit */
 };
 
@@ -71,12 +70,11 @@ static long long now_us(void)
 }
 
 /* flock(LOCK_EX), waiting at most cf->lock_ms: retried with a growing
- * pause (50 us to 2 ms) in which cf->wait serves the relay's signals. */
+ * pause (1 to 2 ms) in which cf->wait serves the relay's signals. */
 static int lock_ex(struct capfile *cf)
 {
 	long long deadline = 0, t;
 	long pause = 50;
-	struct timespec ts;
 
 	while (flock_nb(cf->fd, LOCK_EX) < 0) {
 		if (errno != EWOULDBLOCK)
@@ -89,13 +87,10 @@ static int lock_ex(struct capfile *cf)
 			errno = EWOULDBLOCK;
 			return -1;
 		}
-		if (cf->wait) {
+		if (cf->wait)
 			cf->wait(cf->wait_ctx, pause);
-		} else {
-			ts.tv_sec = 0;
-			ts.tv_nsec = pause * 1000;
-			nanosleep(&ts, NULL);
-		}
+		else
+			poll(NULL, 0, (pause + 999) / 1000);	/* poll: linked anyway */
 		if (pause < 2000)
 			pause *= 2;
 	}
@@ -217,8 +212,9 @@ static int walk_next(struct walk *w)
 			w->rest[0] = 0;
 			return 0;
 		}
-		slash = strchr(p, '/');
-		n = slash ? (size_t)(slash - p) : strlen(p);
+		for (slash = p; *slash && *slash != '/'; slash++)
+			;
+		n = slash - p;
 		if (n > NAME_MAX) {
 			errno = ENAMETOOLONG;
 			return -1;
@@ -439,9 +435,8 @@ static off_t walk_from_start(int fd, off_t size)
 static off_t tail_cut(int fd, off_t size)
 {
 	unsigned char buf[WINDOW];
-	uint16_t cut[WINDOW + 1];
 	off_t start = size - WINDOW;
-	size_t n, o, len, agreed = NONE;
+	size_t cut;
 	ssize_t r;
 
 	if (start <= FRAME_GLOBAL_LEN)
@@ -449,26 +444,12 @@ static off_t tail_cut(int fd, off_t size)
 	r = pread_all(fd, buf, WINDOW, start);
 	if (r < 0)
 		return -1;
-	n = r;
-	if (n < WINDOW)
+	if (r < WINDOW)
 		return walk_from_start(fd, size);	/* shrank meanwhile */
-	/* from the end backwards: cut[o] is where the chain from o ends */
-	cut[n] = n;
-	for (o = n; o-- > 0;) {
-		len = frame_whole(buf + o, n - o);
-		cut[o] = !len ? NONE : cut[o + len] != NONE ? cut[o + len] :
-			 frame_prefix_ok(buf + o + len, n - o - len) ?
-			 o + len : NONE;
-		if (cut[o] == NONE)
-			continue;
-		if (agreed == NONE)
-			agreed = cut[o];
-		else if (agreed != cut[o])
-			return walk_from_start(fd, size);
-	}
-	if (agreed == NONE)
+	cut = frame_tail_cut(buf, WINDOW);
+	if (cut > WINDOW)
 		return walk_from_start(fd, size);
-	return start + agreed;
+	return start + cut;
 }
 
 /* Under the lock: the file ends on a record boundary behind a global
@@ -522,7 +503,7 @@ int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 		*why = CAPFILE_IS_STDIO;
 		return io_close(cf->fd);
 	}
-	if (lock_ex(cf) < 0 || check_header(cf, &fresh) < 0) {
+	if (lock_ex(cf) < 0 || (cf->end = prepare(cf, &fresh)) < 0) {
 		*why = cf->why ? cf->why : CAPFILE_SYSCALL;
 		if (cf->why != CAPFILE_LOCK_TIMEOUT)
 			unlock_fail(cf->fd);

@@ -361,3 +361,41 @@ int frame_prefix_ok(const unsigned char *p, size_t n)
 			return 0;
 	return 1;
 }
+
+/* Where the chain of whole records from o ends: n, or the offset of a
+ * valid record cut short at n; NONE if it breaks before. */
+static size_t chain_end(const unsigned char *buf, size_t n, size_t o)
+{
+	size_t len = frame_whole(buf + o, n - o);
+
+	if (!len)
+		return FRAME_CUT_UNSURE;
+	for (;;) {
+		o += len;
+		if (o == n)
+			return n;
+		len = frame_whole(buf + o, n - o);
+		if (!len)
+			return frame_prefix_ok(buf + o, n - o) ? o : FRAME_CUT_UNSURE;
+	}
+}
+
+size_t frame_tail_cut(const unsigned char *buf, size_t n)
+{
+	size_t o, cut, agreed = FRAME_CUT_UNSURE;
+
+	for (o = 0; o + FRAME_RECORD_LEN <= n; o++) {
+		/* most offsets fail here: incl_len == orig_len, in range */
+		if (memcmp(buf + o + OFF_INCL, buf + o + OFF_ORIG, 4) ||
+		    buf[o + OFF_INCL + 2] || buf[o + OFF_INCL + 3])
+			continue;
+		cut = chain_end(buf, n, o);
+		if (cut == FRAME_CUT_UNSURE)
+			continue;
+		if (agreed == FRAME_CUT_UNSURE)
+			agreed = cut;
+		else if (agreed != cut)
+			return FRAME_CUT_UNSURE;
+	}
+	return agreed;
+}

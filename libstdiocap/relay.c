@@ -24,7 +24,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "stdiocap.h"
@@ -283,13 +282,9 @@ void relay_lock_wait(void *ctx, long usec)
 {
 	struct relay *r = ctx;
 	struct pollfd p = { .fd = r->sigfd, .events = POLLIN };
-	struct timespec ts = { 0, usec * 1000 };
 
-	if (r->sigfd < 0) {
-		nanosleep(&ts, NULL);
-		return;
-	}
-	if (ppoll(&p, 1, &ts, NULL) > 0)
+	/* fd -1 is ignored by poll: a plain pause (PID 1's relay) */
+	if (poll(&p, 1, (usec + 999) / 1000) > 0)
 		read_signals(r);
 }
 

@@ -109,6 +109,16 @@ enum capread_error frame_decode(const unsigned char in[FRAME_RECORD_LEN],
 size_t frame_whole(const unsigned char *p, size_t n);
 int frame_prefix_ok(const unsigned char *p, size_t n);
 
+/* The torn-tail rule (README "Torn tails") on the last n bytes of a file,
+ * n >= two maximum records: every offset that starts a chain of whole
+ * valid records reaching the end, or a valid record cut short at it, is
+ * a candidate; the true last boundary is one of them (payloads may hold
+ * whole records, so one alone proves nothing). Returns the cut offset
+ * all candidates agree on (n: nothing to cut), or FRAME_CUT_UNSURE when
+ * they disagree or there is none (then walk from the start). */
+enum { FRAME_CUT_UNSURE = 0x7fffffff };
+size_t frame_tail_cut(const unsigned char *buf, size_t n);
+
 /* The IPv4 header checksum of len bytes (ones' complement of the sum). */
 uint16_t frame_ip_checksum(const unsigned char *p, size_t len);
 
@@ -368,7 +378,7 @@ int relay_run(struct relay *r, void (*lost)(int err, const struct capfile *cf),
  * microseconds for a signal on the relay's signalfd and serves it as the
  * loop would (forwards it, reaps the child), so a lock wait never
  * delays a signal. */
-void relay_lock_wait(void *relay, long usec);
+void relay_lock_wait(void *ctx, long usec);
 
 /* ---- capread.c: reading a capture back, record by record (the readers) */
 

@@ -194,6 +194,20 @@ def tree():
     ])
 
 
+def interleaved():
+    """PID 900's execve blob split over two records with PID 901's
+    records between them (a reader must show 900 once)."""
+    b = blob([b"env"], [b"A=" + b"a" * 9000])
+    return global_header() + b"".join([
+        record(0, 900, EXECVE, b[:8192]),
+        execve(10, 901, [b"true"]),
+        exit_rec(20, 901, 0),
+        record(30, 900, EXECVE, b[8192:]),
+        record(40, 900, STDOUT, b"A=a...\n"),
+        exit_rec(50, 900, 0),
+    ])
+
+
 def header_only():
     return global_header()
 

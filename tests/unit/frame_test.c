@@ -558,6 +558,54 @@ static void test_split(void)
 	result(!done && len == 0, "split: no empty item yet: argv_len 0");
 }
 
+/* n bytes of records: payloads of len bytes of fill, at buf; returns the
+ * offset after them. */
+static size_t put_records(unsigned char *buf, size_t at, int count,
+			  size_t len, unsigned char fill)
+{
+	while (count--) {
+		rec(buf + at, 1, 2, 300, 299, EVENT_STDOUT, len);
+		memset(buf + at + FRAME_RECORD_LEN, fill, len);
+		at += FRAME_RECORD_LEN + len;
+	}
+	return at;
+}
+
+static void test_tail_cut(void)
+{
+	enum { N = 2 * (FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX) };
+	static unsigned char buf[N + 4 * (FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX)];
+	size_t end, torn, n;
+	int ok = 1;
+
+	/* whole records up to exactly the end: nothing to cut */
+	end = put_records(buf, 0, 5, 4000, 'a');
+	result(frame_tail_cut(buf + end - N, N) == N,
+	       "tail_cut: records ending exactly at the end: cut at the end");
+	/* a record torn at each length: cut where it starts */
+	for (n = 1; n < FRAME_RECORD_LEN + 4000; n += 7) {
+		torn = put_records(buf, end, 1, 4000, 'b');
+		(void)torn;
+		if (frame_tail_cut(buf + end + n - N, N) != N - n) {
+			printf("      torn after %zu bytes: cut %zu\n", n,
+			       frame_tail_cut(buf + end + n - N, N));
+			ok = 0;
+			break;
+		}
+	}
+	result(ok, "tail_cut: a last record torn at any length is cut where it starts");
+	/* a payload that is itself records, torn right after one of them:
+	 * the inner chain reaches the end exactly, the outer tears there */
+	end = put_records(buf, 0, 4, 4000, 'c');
+	rec(buf + end, 1, 2, 400, 399, EVENT_STDOUT, 8000);
+	n = put_records(buf, end + FRAME_RECORD_LEN, 3, 100, 'd');
+	result(frame_tail_cut(buf + n - N, N) == FRAME_CUT_UNSURE,
+	       "tail_cut: records inside a torn payload make the candidates disagree");
+	memset(buf, 0, N);
+	result(frame_tail_cut(buf, N) == FRAME_CUT_UNSURE,
+	       "tail_cut: no candidate at all: unsure");
+}
+
 int main(void)
 {
 	test_global_header();
@@ -572,6 +620,7 @@ int main(void)
 	test_exit();
 	test_blob();
 	test_split();
+	test_tail_cut();
 	fflush(stdout);
 	return 0;
 }
