@@ -398,9 +398,11 @@ static off_t check_header(struct capfile *cf, int *fresh)
 }
 
 /* The walk from a known record boundary (the global header's end) to
- * the end: the offset of a torn last record, the size when there is
- * none, -1 when a record in the middle is not valid (never cut then:
- * the tail is not the problem). */
+ * the end: where the whole valid records end, the size when they reach
+ * it. What follows them is a torn record, or junk a power cut left (a
+ * tail of zeros), when it is at most WINDOW bytes; further back it is a
+ * record broken in the middle of the file: -1, never cut (the tail is
+ * not the problem, and cutting would lose what follows). */
 static off_t walk_from_start(int fd, off_t size)
 {
 	unsigned char rec[FRAME_RECORD_LEN];
@@ -414,11 +416,9 @@ static off_t walk_from_start(int fd, off_t size)
 		if (n < 0)
 			return -1;
 		if ((size_t)n < FRAME_RECORD_LEN ||
-		    frame_decode_pcap(rec, &h, &val) ||
+		    frame_decode(rec, &h, &val) ||
 		    off + FRAME_RECORD_LEN + (off_t)h.len > size)
-			return frame_prefix_ok(rec, n) ? off : -1;
-		if (frame_decode_net(rec, &h, &val))
-			return -1;
+			return size - off <= WINDOW ? off : -1;
 		off += FRAME_RECORD_LEN + h.len;
 	}
 	return size;

@@ -16,6 +16,8 @@ Usage: capq.py COMMAND CAPTURE [ARGS]
                 PATTERN (=PATTERN: is exactly PATTERN)
   pid-of PATTERN
                 its pid
+  stdout-of PATTERN
+                its stdout bytes, as captured
 Instances are told apart by argv, never by position. Exit 1 on a failed
 check, with the reason on stdout.
 """
@@ -101,6 +103,8 @@ def main():
         print(one(procs, sys.argv[3])["ppid"])
     elif cmd == "pid-of":
         print(one(procs, sys.argv[3])["pid"])
+    elif cmd == "stdout-of":
+        sys.stdout.buffer.write(one(procs, sys.argv[3])["stdout"])
     else:
         sys.exit("capq.py: unknown command " + cmd)
 
