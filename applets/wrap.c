@@ -176,7 +176,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 		return uncaptured(a, argv, envp, path, errno,
 				  why == CAPFILE_SYSCALL ? NULL :
 				  refusal_text(why));
-	cf.ppid = lineage_parent();
+	cf.ppid = lineage_parent(cf.fd);
 	if (getpid() == 1)
 		return wrap_pid1(a, argv, envp, &cf, mode);
 

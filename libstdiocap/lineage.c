@@ -6,47 +6,97 @@
  * wrapper (`exec cmd`, or a shell running the last command of -c in
  * place), this process is that program, and the records name it: our
  * own pid. The parent is a relay when its executable is the same file
- * as ours (a relay's child runs the target, never stdiocap itself, so
- * the only stdiocap process that is a parent of a wrapper is a relay). */
+ * as ours and it holds our capture file open. The executable alone
+ * would do on a native run (a relay's child runs the target, never
+ * stdiocap itself), but under qemu-user every emulated process's
+ * executable is the emulator: a wrapped program run by an unwrapped,
+ * emulated shell would then name itself. The open capture file is what
+ * only a relay of this capture has. */
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "stdiocap.h"
 
-/* "/proc/PID/exe" without stdio. */
-static void exe_path(char *buf, pid_t pid)
+/* Appends the decimal digits of v to buf at *i. */
+static void put_number(char *buf, size_t *i, unsigned long v)
+{
+	char digits[20];
+	size_t n = 0;
+
+	do
+		digits[n++] = '0' + v % 10;
+	while ((v /= 10) > 0);
+	while (n)
+		buf[(*i)++] = digits[--n];
+}
+
+/* "/proc/PID/" + tail, without stdio; returns the length. */
+static size_t proc_path(char *buf, pid_t pid, const char *tail)
 {
 	static const char pre[] = "/proc/";
-	char digits[12];
-	size_t i, n = 0;
+	size_t i, k;
 
 	for (i = 0; pre[i]; i++)
 		buf[i] = pre[i];
-	do
-		digits[n++] = '0' + pid % 10;
-	while ((pid /= 10) > 0);
-	while (n)
-		buf[i++] = digits[--n];
+	put_number(buf, &i, pid);
 	buf[i++] = '/';
-	buf[i++] = 'e';
-	buf[i++] = 'x';
-	buf[i++] = 'e';
+	for (k = 0; tail[k]; k++)
+		buf[i++] = tail[k];
 	buf[i] = 0;
+	return i;
 }
 
-uint32_t lineage_parent(void)
+static int same_file(const struct stat *a, const struct stat *b)
 {
-	struct stat parent, self;
-	char path[32];
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* 1 if process pid has a descriptor open on the file cap describes.
+ * Raw getdents64 into a stack buffer: musl's opendir allocates. */
+static int holds_file(pid_t pid, const struct stat *cap)
+{
+	char path[64], buf[1024];
+	struct stat st;
+	size_t base, k;
+	long n, off;
+	int dir, found = 0;
+
+	base = proc_path(path, pid, "fd/");
+	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return 0;
+	while (!found && (n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0)
+		for (off = 0; off < n && !found;) {
+			struct dirent *d = (struct dirent *)(buf + off);
+
+			off += d->d_reclen;
+			if (d->d_name[0] == '.')
+				continue;
+			for (k = 0; d->d_name[k] && base + k < sizeof path - 1; k++)
+				path[base + k] = d->d_name[k];
+			path[base + k] = 0;
+			found = stat(path, &st) == 0 && same_file(&st, cap);
+		}
+	io_close(dir);
+	return found;
+}
+
+uint32_t lineage_parent(int capfd)
+{
+	struct stat parent, self, cap;
+	char path[64];
 	pid_t ppid = getppid();
 
 	if (getpid() == 1)
 		return 0;	/* no parent: 10.0.0.0 */
-	exe_path(path, ppid);
+	proc_path(path, ppid, "exe");
 	/* Not inspectable (no /proc, another user's process): getppid. */
 	if (ppid > 1 && stat(path, &parent) == 0 &&
-	    stat("/proc/self/exe", &self) == 0 &&
-	    parent.st_dev == self.st_dev && parent.st_ino == self.st_ino)
+	    stat("/proc/self/exe", &self) == 0 && same_file(&parent, &self) &&
+	    fstat(capfd, &cap) == 0 && holds_file(ppid, &cap))
 		return getpid();
 	return ppid;
 }

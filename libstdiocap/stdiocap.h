@@ -257,7 +257,7 @@ void capfile_close(struct capfile *cf);
 /* The pid the records of this run name as their parent: getppid(), or
  * our own pid when the parent is a stdiocap relay (a recorded program
  * exec'd this wrapper in place), 0 as PID 1. */
-uint32_t lineage_parent(void);
+uint32_t lineage_parent(int capfd);
 
 /* ---- sig.c: the signal state a run starts with, forwards and ends with */
 

@@ -4,8 +4,10 @@ comparable, for tests/cross.test's byte-order proof.
 
 Changes exactly these fields and nothing else:
   - ts_sec and ts_usec of every record header: zero;
-  - the PID in the IPv4 source address (10.A.B.C) and the UDP source port:
-    the N-th distinct PID in file order becomes N;
+  - the PID in the IPv4 source address (10.A.B.C), the UDP source port and
+    the parent PID in the IPv4 destination (10.D.E.F, lineage): the N-th
+    distinct PID in file order (source before destination) becomes N, and
+    the parent 0 of PID 1 stays 0;
   - the IPv4 header checksum: recomputed for the new source address.
 Every other byte (global header, incl_len/orig_len, Ethernet, the rest of
 IPv4 and UDP, payloads) is copied unchanged, so two captures of the same
@@ -48,6 +50,10 @@ def normalise(data):
         new = pids.setdefault(pid, len(pids) + 1)
         pkt[ip + 13:ip + 16] = new.to_bytes(3, "big")          # 10.A.B.C
         pkt[ip + IP_LEN:ip + IP_LEN + 2] = (new & 0xffff).to_bytes(2, "big")  # sport
+        ppid = int.from_bytes(pkt[ip + 17:ip + 20], "big")
+        if ppid:
+            ppid = pids.setdefault(ppid, len(pids) + 1)
+        pkt[ip + 17:ip + 20] = ppid.to_bytes(3, "big")          # 10.D.E.F
         pkt[ip + 10:ip + 12] = b"\0\0"
         pkt[ip + 10:ip + 12] = ip_checksum(bytes(pkt[ip:ip + IP_LEN])).to_bytes(2, "big")
         out += REC_HDR.pack(0, 0, incl, orig) + pkt
