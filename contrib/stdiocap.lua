@@ -1,11 +1,14 @@
 -- stdiocap.lua - Wireshark/tshark dissector for stdiocap captures.
 -- SPDX-License-Identifier: MIT
 --
--- A stdiocap capture (SPEC §4) holds one forged Ethernet/IPv4/UDP frame
--- per event of a wrapped process: the full PID in the IPv4 source address
--- 10.A.B.C, the event in the UDP destination port (0 stdin, 1 stdout,
--- 2 stderr, 3 execve, 4 exit). Fields:
+-- A stdiocap capture (doc/capture-format.md §3, §4) holds one forged
+-- Ethernet/IPv4/UDP frame per event of a wrapped process: the full PID
+-- in the IPv4 source address 10.A.B.C, the PID of the process that ran
+-- it in the IPv4 destination (§3.3), the event in the UDP
+-- destination port (0 stdin, 1 stdout, 2 stderr, 3 execve, 4 exit).
+-- Fields:
 --   stdiocap.pid        the full PID (from the IPv4 source)
+--   stdiocap.ppid       who ran it (the IPv4 destination; 0: none, PID 1)
 --   stdiocap.event      "stdin" "stdout" "stderr" "execve" "exit"
 --   stdiocap.data       the bytes of a stdin/stdout/stderr record
 --   stdiocap.text       the same, C-escaped
@@ -32,7 +35,8 @@
 --     a frame that is not ours is handed to what was there, or refused.
 --   * dport 0 (stdin): UDP skips port 0 and tries the source port, the
 --     PID & 0xffff: a PID of 53 or 123 would go to DNS or NTP. The
---     execve record of every process comes before its stdin (SPEC §4),
+--     execve record of every process comes before its stdin
+--     (doc/capture-format.md §6.1),
 --     so when we see one for a PID whose port has a dissector, we take
 --     that port over for the rest of the file (init() gives it back),
 --     passing frames that are not ours on to the old dissector.
@@ -135,7 +139,8 @@ local function status_text(st)
 end
 
 -- Where argv ends (just past its terminator) in a whole blob: an empty
--- argument cannot be told from the terminator (SPEC §4), so, as
+-- argument cannot be told from the terminator (doc/capture-format.md
+-- §5), so, as
 -- tests/pcapcheck.py and stdiocap --ps do, the split is the last empty
 -- item whose later items all hold '=', else the first empty item.
 local function whole_blob_split(raw)
@@ -186,7 +191,8 @@ local function execve_items(tvb, tree, state)
 			end
 		elseif n == 0 and not mid then
 			-- an empty item: the end of argv, then of env (an empty
-			-- argument cannot be told apart from it: SPEC §4)
+			-- argument cannot be told apart from it:
+			-- doc/capture-format.md §5)
 			part = 1
 		else
 			local s = n > 0 and tvb(pos, n):string() or ""

@@ -64,7 +64,8 @@ def _parse_blob(blob):
     """Split an execve blob into (argv, env); raise ValueError if malformed.
 
     The format ends each list with an empty string, so an empty argv
-    element is ambiguous (SPEC §4). The split taken is the first empty
+    element is ambiguous (doc/capture-format.md §5, "The ambiguity of
+    an empty argument"). The split taken is the first empty
     string after which every string looks like an environment entry
     (contains '='), else the first empty string; for the usual blob both
     are the same."""

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Craft stdiocap captures with fixed PIDs and timestamps, byte for byte as
-SPEC §4 describes them (independently of libstdiocap), so that reader and
-dissector tests can expect exact output.
+doc/capture-format.md describes them (independently of libstdiocap), so
+that reader and dissector tests can expect exact output.
 
 Usage: mkcap.py SCENARIO OUTFILE     (python3 stdlib only)
        mkcap.py --list
@@ -60,7 +60,8 @@ def blob(argv, env):
 
 
 def execve(t_us, pid, argv, env=ENV):
-    """The execve records of one process: split at 8192 bytes (SPEC §4)."""
+    """The execve records of one process: split at 8192 bytes
+    (doc/capture-format.md §5 "Split into records")."""
     b = blob(argv, env)
     return b"".join(record(t_us, pid, EXECVE, b[i:i + 8192])
                     for i in range(0, len(b), 8192))
@@ -163,8 +164,8 @@ def many():
 
 def empty_args():
     """Empty arguments, which the blob format cannot tell from the argv
-    terminator (SPEC §4): readers split at the last empty item after
-    which every item holds '=', else at the first."""
+    terminator (doc/capture-format.md §5): readers split at the last empty
+    item after which every item holds '=', else at the first."""
     return global_header() + b"".join([
         execve(0, 10, [b"sh", b"-c", b""], [b"A=1"]),
         exit_rec(1, 10, 0),

@@ -1,5 +1,5 @@
 /* capfile_test.c - the capture file: creation, validation, appending
- * (SPEC §3 "Safety of the capture file", §4).
+ * (README "Capture file safety"; doc/capture-format.md §2-§8).
  * SPDX-License-Identifier: MIT
  *
  * Works in a mkdtemp directory under /tmp (not sticky itself). Expected
@@ -97,7 +97,8 @@ static unsigned long le32(const unsigned char *p)
 	       (unsigned long)p[3] << 24;
 }
 
-/* ---- the reference writer: SPEC §4 spelled out independently */
+/* ---- the reference writer: doc/capture-format.md §2-§4 spelled out
+ * independently */
 
 /* The ppid every record of these tests carries (struct capfile ppid). */
 #define REF_PPID 0x0a1b2cUL
@@ -531,7 +532,7 @@ static void test_exit_records(void)
 	test_exit_record(0x12345678, all, "0x12345678 (byte order)");
 }
 
-/* Builds the SPEC §4 blob of argv and envp. */
+/* Builds the execve blob of argv and envp (doc/capture-format.md §5). */
 static size_t ref_blob(unsigned char *out, char *const argv[],
 		       char *const envp[])
 {
