@@ -14,24 +14,18 @@ With --lineage 0 every record names the same parent (10.255.255.254),
 as captures written before the lineage did.
 """
 
+import os
 import struct
 import sys
+
+# the IPv4 checksum and the 10.A.B.C address of the fuzz seeds' writer
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fuzz"))
+from mkcap import addr, checksum  # noqa: E402
 
 T0 = 1700000000
 ETH = bytes.fromhex("024341500000" "02535444494f" "0800")
 STDIN, STDOUT, STDERR, EXECVE, EXIT = range(5)
 ENV = [b"HOME=/root", b"PATH=/bin:/usr/bin", b"TERM=vt100"]
-
-
-def checksum(hdr):
-    total = sum(struct.unpack(">10H", hdr))
-    while total >> 16:
-        total = (total & 0xffff) + (total >> 16)
-    return ~total & 0xffff
-
-
-def addr(n):
-    return bytes([10, n >> 16 & 255, n >> 8 & 255, n & 255])
 
 
 class Cap:

@@ -362,19 +362,25 @@ def scenario_cat_typed(w):
     finish(t)
 
 
-def scenario_jobs(w, kind):
-    """^Z, jobs, fg, bg (a background read stops the job), fg, ^D."""
-    t = shell(kind)
-    t.line(b"%s/sh -c 'exec cat'" % w)
+def stop_and_resume(t, fg_names_job):
+    """A cat in the foreground echoes a line, ^Z stops it, jobs lists it,
+    fg (whose echo matches fg_names_job) resumes it, it echoes again."""
     t.line(b"one")
     t.expect(rb"one\n(.*)one\n", b"cat echoes one")
     t.send(b"\x1a")
     t.expect(PROMPT, b"prompt after ^Z")
     cmd(t, b"jobs")
     t.line(b"fg")
-    t.expect(rb'exec cat[\x27"]?\n', b"fg names the job")
+    t.expect(fg_names_job, b"fg names the job")
     t.line(b"two")
     t.expect(rb"two\n(.*)two\n", b"cat echoes two")
+
+
+def scenario_jobs(w, kind):
+    """^Z, jobs, fg, bg (a background read stops the job), fg, ^D."""
+    t = shell(kind)
+    t.line(b"%s/sh -c 'exec cat'" % w)
+    stop_and_resume(t, rb'exec cat[\x27"]?\n')
     t.send(b"\x1a")
     t.expect(PROMPT, b"prompt after the second ^Z")
     # the background cat reads the terminal: stopped by SIGTTIN; wait
@@ -484,15 +490,7 @@ def scenario_login(w):
     cmd(t, b"PS1='@@''> '")
     cmd(t, b"echo logged-in $((1+1))")
     t.line(b"cat")
-    t.line(b"one")
-    t.expect(rb"one\n(.*)one\n", b"cat echoes one")
-    t.send(b"\x1a")
-    t.expect(PROMPT, b"prompt after ^Z")
-    cmd(t, b"jobs")
-    t.line(b"fg")
-    t.expect(rb"fg\ncat\n", b"fg names the job")
-    t.line(b"two")
-    t.expect(rb"two\n(.*)two\n", b"cat echoes two")
+    stop_and_resume(t, rb"fg\ncat\n")
     t.send(b"\x03")
     t.expect(PROMPT, b"prompt after ^C")
     t.line(b"exit")
