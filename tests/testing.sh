@@ -109,6 +109,44 @@ target_of() {
 	"$STDIOCAP" --list | awk -v n="$1" '$1 == n { print $2 }'
 }
 
+# ---- waiting on something observable, never a bare sleep
+
+# wait_until CMD...: runs CMD every 10 ms until it succeeds; fails after
+# 20 s (a loaded machine, never a hang).
+wait_until() {
+	_wu_n=0
+	until "$@"; do
+		[ "$_wu_n" -lt 2000 ] || return 1
+		_wu_n=$((_wu_n + 1))
+		sleep 0.01
+	done
+}
+
+# wait_for FILE [ERE]: until FILE exists, or has a line matching ERE.
+wait_for() {
+	if [ $# -lt 2 ]; then
+		wait_until [ -e "$1" ]
+	else
+		wait_until grep -Eqs -- "$2" "$1"
+	fi
+}
+
+# state_is PID LETTER: PID's state in /proc/PID/stat is LETTER (S, T...).
+state_is() { [ "$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)" = "$2" ]; }
+
+# gone PID: PID no longer runs (gone, or a zombie).
+gone() { ! [ -e "/proc/$1/stat" ] || state_is "$1" Z; }
+
+# child_of PID: prints PID's first child, once it has one (20 s at most).
+child_of() {
+	wait_until grep -qs . "/proc/$1/task/$1/children" || return 1
+	read -r _co_c _ <"/proc/$1/task/$1/children"
+	echo "$_co_c"
+}
+
+# ps_shows FILE ERE: stdiocap --ps FILE has a line matching ERE.
+ps_shows() { timeout 10 "$STDIOCAP" --ps "$1" 2>/dev/null | grep -Eq -- "$2"; }
+
 # run ID CMD...: CMD with stdin from /dev/null under a 30 s limit; its
 # stdout, stderr and exit status in $OUT/ID.out, $OUT/ID.err, $OUT/ID.rc.
 run() {
