@@ -168,6 +168,20 @@ def cmd(t, text, then=PROMPT):
     return t.expect(then, b"after " + text)
 
 
+def stop_and_fg(t, fg_names):
+    """A running cat echoes a line; ^Z stops it, jobs lists it, fg
+    (echoing fg_names) brings it back, and it echoes the next line."""
+    t.line(b"one")
+    t.expect(rb"one\n(.*)one\n", b"cat echoes one")
+    t.send(b"\x1a")
+    t.expect(PROMPT, b"prompt after ^Z")
+    cmd(t, b"jobs")
+    t.line(b"fg")
+    t.expect(fg_names, b"fg names the job")
+    t.line(b"two")
+    t.expect(rb"two\n(.*)two\n", b"cat echoes two")
+
+
 def finish(t, extra=b""):
     t.line(b"exit")
     t.wait_exit()
@@ -366,15 +380,7 @@ def scenario_jobs(w, kind):
     """^Z, jobs, fg, bg (a background read stops the job), fg, ^D."""
     t = shell(kind)
     t.line(b"%s/sh -c 'exec cat'" % w)
-    t.line(b"one")
-    t.expect(rb"one\n(.*)one\n", b"cat echoes one")
-    t.send(b"\x1a")
-    t.expect(PROMPT, b"prompt after ^Z")
-    cmd(t, b"jobs")
-    t.line(b"fg")
-    t.expect(rb'exec cat[\x27"]?\n', b"fg names the job")
-    t.line(b"two")
-    t.expect(rb"two\n(.*)two\n", b"cat echoes two")
+    stop_and_fg(t, rb'exec cat[\x27"]?\n')
     t.send(b"\x1a")
     t.expect(PROMPT, b"prompt after the second ^Z")
     # the background cat reads the terminal: stopped by SIGTTIN; wait
@@ -481,15 +487,7 @@ def scenario_login(w):
     cmd(t, b"PS1='@@''> '")
     cmd(t, b"echo logged-in $((1+1))")
     t.line(b"cat")
-    t.line(b"one")
-    t.expect(rb"one\n(.*)one\n", b"cat echoes one")
-    t.send(b"\x1a")
-    t.expect(PROMPT, b"prompt after ^Z")
-    cmd(t, b"jobs")
-    t.line(b"fg")
-    t.expect(rb"fg\ncat\n", b"fg names the job")
-    t.line(b"two")
-    t.expect(rb"two\n(.*)two\n", b"cat echoes two")
+    stop_and_fg(t, rb"fg\ncat\n")
     t.send(b"\x03")
     t.expect(PROMPT, b"prompt after ^C")
     t.line(b"exit")
