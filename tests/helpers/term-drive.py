@@ -317,6 +317,19 @@ WAIT_JOB_STOPPED = (b"while s=$(ps -o stat= -p \"$(pgrep -d, -g $!)\"); "
                     b"[ -z \"$s\" ] || echo \"$s\" | grep -qv '^T'; do sleep 0.05; done")
 
 
+def fg_type_eof(t, wait):
+    """fg brings back the job of a cat, which echoes a line typed within
+    wait seconds and ends with ^D, exit 0; then the shell exits."""
+    t.line(b"fg")
+    t.expect(rb'exec cat[\x27"]?\n', b"fg names the job")
+    t.line(b"hello")
+    t.expect(rb"hello\n(.*)hello\n", b"cat echoes hello", wait)
+    t.send(b"\x04")
+    t.expect(PROMPT, b"prompt after ^D")
+    cmd(t, b"echo rc=$?", rb"rc=0\n" + PROMPT)
+    finish(t)
+
+
 def scenario_fg(w):
     """bash: `cat &` reads the terminal in the background: stopped (tty
     input); fg gives it the keyboard."""
@@ -324,14 +337,7 @@ def scenario_fg(w):
     # one line: no prompt in between that could show the stop first
     cmd(t, b"%s/sh -c 'exec cat' & " % w + WAIT_JOB_STOPPED)
     cmd(t, b"jobs")
-    t.line(b"fg")
-    t.expect(rb'exec cat[\x27"]?\n', b"fg names the job")
-    t.line(b"hello")
-    t.expect(rb"hello\n(.*)hello\n", b"cat echoes hello", 3)
-    t.send(b"\x04")
-    t.expect(PROMPT, b"prompt after ^D")
-    cmd(t, b"echo rc=$?", rb"rc=0\n" + PROMPT)
-    finish(t)
+    fg_type_eof(t, 3)
 
 
 # A command line, for bash and dash alike, that returns once every process
@@ -355,14 +361,7 @@ def scenario_fg_running(w):
     t = shell("bash")
     cmd(t, b"%s/sh -c 'exec cat' &" % w)
     cmd(t, WAIT_ASLEEP)
-    t.line(b"fg")
-    t.expect(rb'exec cat[\x27"]?\n', b"fg names the job")
-    t.line(b"hello")
-    t.expect(rb"hello\n(.*)hello\n", b"cat echoes hello", 5)
-    t.send(b"\x04")
-    t.expect(PROMPT, b"prompt after ^D")
-    cmd(t, b"echo rc=$?", rb"rc=0\n" + PROMPT)
-    finish(t)
+    fg_type_eof(t, 5)
 
 
 def scenario_cat_typed(w):
