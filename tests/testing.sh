@@ -13,6 +13,14 @@
 PCAPCHECK="python3 $SRCDIR/tests/pcapcheck.py"
 # pcapcheck ARGS...: the independent reader, as a command check can run
 pcapcheck() { python3 "$SRCDIR/tests/pcapcheck.py" "$@"; }
+# capq ARGS...: tests/helpers/capq.py, instances found by argv
+capq() { python3 "$SRCDIR/tests/helpers/capq.py" "$@"; }
+# PYBIN: a python3 that an unprivileged user can run too (a pyenv shim
+# under /root is not); plain python3 otherwise. IS_ROOT: 1 as root.
+PYBIN=/usr/bin/python3
+[ -x "$PYBIN" ] || PYBIN=$(command -v python3)
+# shellcheck disable=SC2034 # read by the test files that source this
+IS_ROOT=$([ "$(id -u)" != 0 ] || echo 1)
 
 # ---- the vocabulary: one line per assertion, the name said once
 #
@@ -31,8 +39,14 @@ pcapcheck() { python3 "$SRCDIR/tests/pcapcheck.py" "$@"; }
 #                                     (below) wrapped and bare runs agree
 #   capture_ok FILE                   (below) pcapcheck and tshark agree
 # and predicates to use with check: pcapcheck, not, rc_is, same_text,
-# same_bytes, one_line, target_of, capture_ok, tshark_ok. pass, fail and
-# skip print a result line directly, for a SKIP or a setup step that
+# same_bytes, one_line, target_of, capture_ok, tshark_ok, stdout_in (and
+# the commands pcapcheck and capq, the readers of the tests); for what takes
+# time, wait_until CMD... (polls CMD, 20 s at most) and wait_for FILE
+# [ERE], with gone PID, state_is PID LETTER, ps_shows FILE ERE and
+# child_of PID: "check NAME wait_until gone $pid", never a bare sleep.
+# tests/helpers/term.sh adds, for the pseudo-terminal scenarios,
+# screen_as_bare NAME SCENARIO and the predicate on_screen. pass, fail
+# and skip print a result line directly, for a SKIP or a setup step that
 # cannot go on.
 
 pass() { echo "PASS: $1"; }
@@ -102,6 +116,15 @@ same_bytes() {
 one_line() {
 	[ "$(wc -l <"$1")" -eq 1 ] && [ "$(wc -c <"$1")" -gt 0 ] || return 1
 	[ $# -lt 2 ] || grep -Eq -- "$2" "$1"
+}
+
+# stdout_in CAPTURE INSTANCE LINE...: what INSTANCE (a capq.py pattern)
+# wrote on stdout in CAPTURE is exactly these lines.
+stdout_in() {
+	_si_cap=$1 _si_inst=$2
+	shift 2
+	capq stdout-of "$_si_cap" "$_si_inst" >"$OUT/stdout_in.out" &&
+		same_text "$OUT/stdout_in.out" "$@"
 }
 
 # target_of NAME: the target of applet NAME in $STDIOCAP, empty if none.
