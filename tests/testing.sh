@@ -15,6 +15,14 @@ PCAPCHECK="python3 $SRCDIR/tests/pcapcheck.py"
 pcapcheck() { python3 "$SRCDIR/tests/pcapcheck.py" "$@"; }
 # capq ARGS...: tests/helpers/capq.py, instances found by argv
 capq() { python3 "$SRCDIR/tests/helpers/capq.py" "$@"; }
+# mkcap NAME FILE: the crafted capture NAME of tests/fuzz/mkcap.py
+# (mkcap --list names them) into FILE; a setup step: if it cannot, FAIL
+# and the test file ends.
+mkcap() {
+	python3 "$SRCDIR/tests/fuzz/mkcap.py" "$@" && return 0
+	fail "mkcap.py makes $1"
+	exit 1
+}
 # PYBIN: a python3 that an unprivileged user can run too (a pyenv shim
 # under /root is not); plain python3 otherwise. IS_ROOT: 1 as root.
 PYBIN=/usr/bin/python3
@@ -45,9 +53,10 @@ IS_ROOT=$([ "$(id -u)" != 0 ] || echo 1)
 # [ERE], with gone PID, state_is PID LETTER, ps_shows FILE ERE and
 # child_of PID: "check NAME wait_until gone $pid", never a bare sleep.
 # tests/helpers/term.sh adds, for the pseudo-terminal scenarios,
-# screen_as_bare NAME SCENARIO and the predicate on_screen. pass, fail
-# and skip print a result line directly, for a SKIP or a setup step that
-# cannot go on.
+# screen_as_bare NAME SCENARIO and the predicate on_screen. Setup steps:
+# wrap_setup, mkcap (crafted captures), build_variant, relay_exec. pass,
+# fail and skip print a result line directly, for a SKIP or a setup step
+# that cannot go on.
 
 pass() { echo "PASS: $1"; }
 fail() {
