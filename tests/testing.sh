@@ -166,8 +166,8 @@ wait_for() {
 # state_is PID LETTER: PID's state in /proc/PID/stat is LETTER (S, T...).
 state_is() { [ "$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)" = "$2" ]; }
 
-# gone PID: PID no longer runs (gone, or a zombie).
-gone() { ! [ -e "/proc/$1/stat" ] || state_is "$1" Z; }
+# gone PID: PID (not empty) no longer runs (gone, or a zombie).
+gone() { [ -n "$1" ] && { ! [ -e "/proc/$1/stat" ] || state_is "$1" Z; }; }
 
 # child_of PID: prints PID's first child, once it has one (20 s at most).
 child_of() {
