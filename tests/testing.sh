@@ -13,6 +13,22 @@
 PCAPCHECK="python3 $SRCDIR/tests/pcapcheck.py"
 # pcapcheck ARGS...: the independent reader, as a command check can run
 pcapcheck() { python3 "$SRCDIR/tests/pcapcheck.py" "$@"; }
+# capq ARGS...: tests/helpers/capq.py, instances found by argv
+capq() { python3 "$SRCDIR/tests/helpers/capq.py" "$@"; }
+# mkcap NAME FILE: the crafted capture NAME of tests/fuzz/mkcap.py
+# (mkcap --list names them) into FILE; a setup step: if it cannot, FAIL
+# and the test file ends.
+mkcap() {
+	python3 "$SRCDIR/tests/fuzz/mkcap.py" "$@" && return 0
+	fail "mkcap.py makes $1"
+	exit 1
+}
+# PYBIN: a python3 that an unprivileged user can run too (a pyenv shim
+# under /root is not); plain python3 otherwise. IS_ROOT: 1 as root.
+PYBIN=/usr/bin/python3
+[ -x "$PYBIN" ] || PYBIN=$(command -v python3)
+# shellcheck disable=SC2034 # read by the test files that source this
+IS_ROOT=$([ "$(id -u)" != 0 ] || echo 1)
 
 # ---- the vocabulary: one line per assertion, the name said once
 #
@@ -31,9 +47,16 @@ pcapcheck() { python3 "$SRCDIR/tests/pcapcheck.py" "$@"; }
 #                                     (below) wrapped and bare runs agree
 #   capture_ok FILE                   (below) pcapcheck and tshark agree
 # and predicates to use with check: pcapcheck, not, rc_is, same_text,
-# same_bytes, one_line, target_of, capture_ok, tshark_ok. pass, fail and
-# skip print a result line directly, for a SKIP or a setup step that
-# cannot go on.
+# same_bytes, one_line, target_of, capture_ok, tshark_ok, stdout_in (and
+# the commands pcapcheck and capq, the readers of the tests); for what takes
+# time, wait_until CMD... (polls CMD, 20 s at most) and wait_for FILE
+# [ERE], with gone PID, state_is PID LETTER, ps_shows FILE ERE and
+# child_of PID: "check NAME wait_until gone $pid", never a bare sleep.
+# tests/helpers/term.sh adds, for the pseudo-terminal scenarios,
+# screen_as_bare NAME SCENARIO and the predicate on_screen. Setup steps:
+# wrap_setup, mkcap (crafted captures), build_variant, relay_exec. pass,
+# fail and skip print a result line directly, for a SKIP or a setup step
+# that cannot go on.
 
 pass() { echo "PASS: $1"; }
 fail() {
@@ -104,10 +127,57 @@ one_line() {
 	[ $# -lt 2 ] || grep -Eq -- "$2" "$1"
 }
 
+# stdout_in CAPTURE INSTANCE LINE...: what INSTANCE (a capq.py pattern)
+# wrote on stdout in CAPTURE is exactly these lines.
+stdout_in() {
+	_si_cap=$1 _si_inst=$2
+	shift 2
+	capq stdout-of "$_si_cap" "$_si_inst" >"$OUT/stdout_in.out" &&
+		same_text "$OUT/stdout_in.out" "$@"
+}
+
 # target_of NAME: the target of applet NAME in $STDIOCAP, empty if none.
 target_of() {
 	"$STDIOCAP" --list | awk -v n="$1" '$1 == n { print $2 }'
 }
+
+# ---- waiting on something observable, never a bare sleep
+
+# wait_until CMD...: runs CMD every 10 ms until it succeeds; fails after
+# 20 s (a loaded machine, never a hang).
+wait_until() {
+	_wu_n=0
+	until "$@"; do
+		[ "$_wu_n" -lt 2000 ] || return 1
+		_wu_n=$((_wu_n + 1))
+		sleep 0.01
+	done
+}
+
+# wait_for FILE [ERE]: until FILE exists, or has a line matching ERE.
+wait_for() {
+	if [ $# -lt 2 ]; then
+		wait_until [ -e "$1" ]
+	else
+		wait_until grep -Eqs -- "$2" "$1"
+	fi
+}
+
+# state_is PID LETTER: PID's state in /proc/PID/stat is LETTER (S, T...).
+state_is() { [ "$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)" = "$2" ]; }
+
+# gone PID: PID (not empty) no longer runs (gone, or a zombie).
+gone() { [ -n "$1" ] && { ! [ -e "/proc/$1/stat" ] || state_is "$1" Z; }; }
+
+# child_of PID: prints PID's first child, once it has one (20 s at most).
+child_of() {
+	wait_until grep -qs . "/proc/$1/task/$1/children" || return 1
+	read -r _co_c _ <"/proc/$1/task/$1/children"
+	echo "$_co_c"
+}
+
+# ps_shows FILE ERE: stdiocap --ps FILE has a line matching ERE.
+ps_shows() { timeout 10 "$STDIOCAP" --ps "$1" 2>/dev/null | grep -Eq -- "$2"; }
 
 # run ID CMD...: CMD with stdin from /dev/null under a 30 s limit; its
 # stdout, stderr and exit status in $OUT/ID.out, $OUT/ID.err, $OUT/ID.rc.

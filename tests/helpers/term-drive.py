@@ -168,6 +168,20 @@ def cmd(t, text, then=PROMPT):
     return t.expect(then, b"after " + text)
 
 
+def stop_and_fg(t, fg_names):
+    """A running cat echoes a line; ^Z stops it, jobs lists it, fg
+    (echoing fg_names) brings it back, and it echoes the next line."""
+    t.line(b"one")
+    t.expect(rb"one\n(.*)one\n", b"cat echoes one")
+    t.send(b"\x1a")
+    t.expect(PROMPT, b"prompt after ^Z")
+    cmd(t, b"jobs")
+    t.line(b"fg")
+    t.expect(fg_names, b"fg names the job")
+    t.line(b"two")
+    t.expect(rb"two\n(.*)two\n", b"cat echoes two")
+
+
 def finish(t, extra=b""):
     t.line(b"exit")
     t.wait_exit()
@@ -303,6 +317,19 @@ WAIT_JOB_STOPPED = (b"while s=$(ps -o stat= -p \"$(pgrep -d, -g $!)\"); "
                     b"[ -z \"$s\" ] || echo \"$s\" | grep -qv '^T'; do sleep 0.05; done")
 
 
+def fg_type_eof(t, wait):
+    """fg brings back the job of a cat, which echoes a line typed within
+    wait seconds and ends with ^D, exit 0; then the shell exits."""
+    t.line(b"fg")
+    t.expect(rb'exec cat[\x27"]?\n', b"fg names the job")
+    t.line(b"hello")
+    t.expect(rb"hello\n(.*)hello\n", b"cat echoes hello", wait)
+    t.send(b"\x04")
+    t.expect(PROMPT, b"prompt after ^D")
+    cmd(t, b"echo rc=$?", rb"rc=0\n" + PROMPT)
+    finish(t)
+
+
 def scenario_fg(w):
     """bash: `cat &` reads the terminal in the background: stopped (tty
     input); fg gives it the keyboard."""
@@ -310,14 +337,7 @@ def scenario_fg(w):
     # one line: no prompt in between that could show the stop first
     cmd(t, b"%s/sh -c 'exec cat' & " % w + WAIT_JOB_STOPPED)
     cmd(t, b"jobs")
-    t.line(b"fg")
-    t.expect(rb'exec cat[\x27"]?\n', b"fg names the job")
-    t.line(b"hello")
-    t.expect(rb"hello\n(.*)hello\n", b"cat echoes hello", 3)
-    t.send(b"\x04")
-    t.expect(PROMPT, b"prompt after ^D")
-    cmd(t, b"echo rc=$?", rb"rc=0\n" + PROMPT)
-    finish(t)
+    fg_type_eof(t, 3)
 
 
 # A command line, for bash and dash alike, that returns once every process
@@ -341,14 +361,7 @@ def scenario_fg_running(w):
     t = shell("bash")
     cmd(t, b"%s/sh -c 'exec cat' &" % w)
     cmd(t, WAIT_ASLEEP)
-    t.line(b"fg")
-    t.expect(rb'exec cat[\x27"]?\n', b"fg names the job")
-    t.line(b"hello")
-    t.expect(rb"hello\n(.*)hello\n", b"cat echoes hello", 5)
-    t.send(b"\x04")
-    t.expect(PROMPT, b"prompt after ^D")
-    cmd(t, b"echo rc=$?", rb"rc=0\n" + PROMPT)
-    finish(t)
+    fg_type_eof(t, 5)
 
 
 def scenario_cat_typed(w):
@@ -362,25 +375,11 @@ def scenario_cat_typed(w):
     finish(t)
 
 
-def stop_and_resume(t, fg_names_job):
-    """A cat in the foreground echoes a line, ^Z stops it, jobs lists it,
-    fg (whose echo matches fg_names_job) resumes it, it echoes again."""
-    t.line(b"one")
-    t.expect(rb"one\n(.*)one\n", b"cat echoes one")
-    t.send(b"\x1a")
-    t.expect(PROMPT, b"prompt after ^Z")
-    cmd(t, b"jobs")
-    t.line(b"fg")
-    t.expect(fg_names_job, b"fg names the job")
-    t.line(b"two")
-    t.expect(rb"two\n(.*)two\n", b"cat echoes two")
-
-
 def scenario_jobs(w, kind):
     """^Z, jobs, fg, bg (a background read stops the job), fg, ^D."""
     t = shell(kind)
     t.line(b"%s/sh -c 'exec cat'" % w)
-    stop_and_resume(t, rb'exec cat[\x27"]?\n')
+    stop_and_fg(t, rb'exec cat[\x27"]?\n')
     t.send(b"\x1a")
     t.expect(PROMPT, b"prompt after the second ^Z")
     # the background cat reads the terminal: stopped by SIGTTIN; wait
@@ -490,7 +489,7 @@ def scenario_login(w):
     cmd(t, b"PS1='@@''> '")
     cmd(t, b"echo logged-in $((1+1))")
     t.line(b"cat")
-    stop_and_resume(t, rb"fg\ncat\n")
+    stop_and_fg(t, rb"fg\ncat\n")
     t.send(b"\x03")
     t.expect(PROMPT, b"prompt after ^C")
     t.line(b"exit")

@@ -24,35 +24,28 @@ drive() {
 		sed "s#$2/#/bin/#g" >"$OUT/$3.txt"
 }
 
-# same_as_bare SCENARIO NAME [BINDIR]: wrapped (default: $BIN) and bare
-# transcripts are equal and no step of either timed out.
-same_as_bare() {
-	drive "$1" /bin "$1.bare"
-	drive "$1" "${3:-$BIN}" "$1.wrapped"
-	if grep -q TIMEOUT "$OUT/$1.bare.txt"; then
-		fail "$2" "the bare run timed out: $(grep TIMEOUT "$OUT/$1.bare.txt" | head -3)"
-	elif cmp -s "$OUT/$1.bare.txt" "$OUT/$1.wrapped.txt"; then
-		pass "$2"
+# screen_as_bare NAME SCENARIO [BINDIR]: the wrapped (default: $BIN) and
+# the bare transcripts of SCENARIO are equal and no step of either timed
+# out (the word testing.sh's same_as_bare is for pipes).
+screen_as_bare() {
+	drive "$2" /bin "$2.bare"
+	drive "$2" "${3:-$BIN}" "$2.wrapped"
+	if grep -q TIMEOUT "$OUT/$2.bare.txt"; then
+		fail "$1" "the bare run timed out: $(grep TIMEOUT "$OUT/$2.bare.txt" | head -3)"
+	elif cmp -s "$OUT/$2.bare.txt" "$OUT/$2.wrapped.txt"; then
+		pass "$1"
 	else
-		fail "$2" "$(diff "$OUT/$1.bare.txt" "$OUT/$1.wrapped.txt" | head -20)"
+		fail "$1" "$(diff "$OUT/$2.bare.txt" "$OUT/$2.wrapped.txt" | head -20)"
 	fi
 }
 
-# shows NAME FILE TEXT...: FILE (a transcript) holds every TEXT, and
-# no TIMEOUT.
-shows() {
-	_name=$1 _file=$2
-	shift 2
+# on_screen FILE TEXT...: FILE (a transcript) holds every TEXT, and no
+# TIMEOUT (a predicate for check).
+on_screen() {
+	_os_file=$1
+	shift
 	for _t; do
-		if ! grep -qF -- "$_t" "$_file"; then
-			fail "$_name" "missing: $_t" "$(head -20 "$_file")"
-			return
-		fi
+		grep -qF -- "$_t" "$_os_file" || { echo "missing: $_t"; head -20 "$_os_file"; return 1; }
 	done
-	if grep -q TIMEOUT "$_file"; then
-		fail "$_name" "$(grep TIMEOUT "$_file" | head -3)"
-	else
-		pass "$_name"
-	fi
+	not grep TIMEOUT "$_os_file"
 }
-
