@@ -13,7 +13,7 @@
 #include "applets.h"
 #include "stdiocap.h"
 
-/* SPEC §3: a target that is this very binary would fork forever. Found
+/* README "Exit codes" (126): a target that is this very binary would fork forever. Found
  * through /proc/self/exe, or through the path the kernel was asked to
  * execute (AT_EXECFN) where /proc is not mounted. */
 static int target_is_self(const char *target)
@@ -117,7 +117,7 @@ static void note_execve(void *ctx)
 		n->err = errno;
 }
 
-/* SPEC §3 "As PID 1": init must stay PID 1, so the relay moves into a
+/* doc/stdiocap.1 "PID 1": init must stay PID 1, so the relay moves into a
  * child and the target is executed here. There is no exit record. */
 static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 		     struct capfile *cf, const enum spawn_fd mode[3])

@@ -5,7 +5,7 @@
  * and the poll set is rebuilt from that state every turn, so a slow
  * reader paces its writer and nothing can deadlock. Reads are exactly
  * 8192 bytes, one record each; everything read in one turn is captured
- * with one locked writev before any of it is forwarded (SPEC §3), which
+ * with one locked writev before any of it is forwarded (README "Interface"), which
  * is what keeps the relay from being bound by system calls.
  *
  * No read or write here ever blocks (README "Known limits"): the child's
@@ -167,7 +167,7 @@ struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
 	r->cap = cap;
 	r->sigfd = sigfd;
 	r->sig = ss;
-	/* as PID 1 (README "Installing") the target is our parent */
+	/* as PID 1 (README "Installing into a rootfs or initramfs") the target is our parent */
 	r->child = sp->pid == 1 ? 0 : sp->pid;
 	r->pid = (uint32_t)sp->pid;
 	r->status = r->stopsig = r->hungup = r->write_errno = 0;
@@ -191,14 +191,15 @@ static void stream_close_to(struct stream *s)
 	s->off = s->len = 0;
 }
 
-/* The child no longer reads its stdin: stop reading ours (SPEC §3). */
+/* The child no longer reads its stdin: stop reading ours (README
+ * "Known limits": stdin is read eagerly). */
 static void stdin_stop(struct stream *s)
 {
 	stream_close_to(s);
 	stream_close_from(s);	/* the caller's fd 0 stays open */
 }
 
-/* SPEC §3: a background job must not read a terminal, or the kernel
+/* README "Terminals": a background job must not read a terminal, or the kernel
  * stops it with SIGTTIN where the bare command would run on. */
 static void stdin_check_foreground(struct relay *r)
 {
@@ -289,8 +290,8 @@ void relay_lock_wait(void *ctx, long usec)
 }
 
 /* The child stopped: once nothing is left to relay right now, stop the
- * same way, so the caller's shell shows the job stopped (README "Job
- * control"); continued, continue the child too. */
+ * same way, so the caller's shell shows the job stopped (README
+ * "Terminals"); continued, continue the child too. */
 static void mirror_stop(struct relay *r)
 {
 	sig_stop_like(r->stopsig);
@@ -392,7 +393,8 @@ static size_t fill(struct stream *s, int chunks,
 
 /* Stdin chunks beyond the first of a round: only those the caller has
  * ready (so no read blocks) and the child's pipe has room for, so the
- * wrapper never holds more than one undelivered chunk (SPEC §4). */
+ * wrapper never holds more than one undelivered chunk
+ * (doc/capture-format.md §6.1). */
 static int stdin_extra_chunks(const struct relay *r)
 {
 	const struct stream *in = &r->stream[EVENT_STDIN];

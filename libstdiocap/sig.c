@@ -3,7 +3,7 @@
  *
  * The wrapper never installs a handler: forwarded signals are blocked and
  * read from a signalfd, so the child can be given back exactly the state
- * the wrapper was started with (SPEC §3) and no handler can ever run
+ * the wrapper was started with (README "Interface") and no handler can ever run
  * between fork and exec. */
 #include <errno.h>
 #include <signal.h>
@@ -16,8 +16,8 @@
 
 #include "stdiocap.h"
 
-/* SPEC §3: what a kill of the wrapper's pid must pass on to the child.
- * The job-control stops are among them (README "Job control"): read
+/* README "Terminals": what a kill of the wrapper's pid must pass on to the child.
+ * The job-control stops are among them (README "Terminals"): read
  * from the signalfd, they never stop the wrapper while its child runs;
  * the wrapper stops only when the child has stopped (sig_stop_like). */
 static const int forwarded[] = {

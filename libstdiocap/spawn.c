@@ -46,7 +46,7 @@ static int pipe_high(int fd[2])
 }
 
 /* Makes the pipes mode[] asks for; the wrapper's ends are non-blocking
- * (its own descriptors only: SPEC §3). */
+ * (its own descriptors only: README "Reliability"). */
 static int pipes_open(struct pipes *p, const enum spawn_fd mode[3])
 {
 	int i, fd[2];

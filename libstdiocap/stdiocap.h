@@ -142,7 +142,7 @@ size_t frame_blob_next(struct frame_blob *b, unsigned char *buf);
 
 /* Decoding the blob as it streams in: feed one instance's dport-3
  * payloads in file order. An empty argument makes the split ambiguous
- * (README "The format"): argv ends at the last empty item after which
+ * (doc/capture-format.md §5): argv ends at the last empty item after which
  * every item holds '=', else at the first empty item (the rule of
  * tests/pcapcheck.py). */
 struct frame_split {
@@ -180,7 +180,8 @@ int io_move_high(int fd);
  * TIOCGPGRP); 0, or -1 with errno. */
 int io_ioctl_int(int fd, unsigned long request, int *value);
 
-/* ---- capfile.c: the shared capture file (SPEC §3 safety, §4 writing) */
+/* ---- capfile.c: the shared capture file (README "Capture file safety";
+ * doc/capture-format.md §7, §8) */
 
 /* Why capfile_open refused a file or capturing stopped, when errno
  * alone would not say. */
@@ -413,7 +414,7 @@ struct capread {
 void capread_init(struct capread *cr, int fd);
 
 /* Reads the global header (first call) and the next record, checked
- * against SPEC §4. Returns 1 with *rec filled, 0 at a clean end of input
+ * as doc/capture-format.md §9 says. Returns 1 with *rec filled, 0 at a clean end of input
  * (on a record boundary), -1 with cr->err set: the record that failed is
  * number cr->number + 1 at offset cr->offset. Reads at most sizeof
  * cr->buf bytes ahead and never allocates, whatever the input. */
