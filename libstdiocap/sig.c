@@ -140,7 +140,9 @@ _Noreturn void sig_end_like(int status)
 	set_disposition(signo, SIG_DFL);
 	sigemptyset(&only);
 	sigaddset(&only, signo);
-	raise(signo);
+	/* kill, not raise: one thread, and raise's cached thread id is
+	 * musl's business (spawn.c forks with the raw system call) */
+	kill(getpid(), signo);
 	sigprocmask(SIG_UNBLOCK, &only, NULL);
 	_exit(128 + signo);
 }
