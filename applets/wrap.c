@@ -146,7 +146,7 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 	/* The relay outlives a shutdown's kill -TERM -1 as long as it can,
 	 * so init's last words are still relayed. */
 	for (i = 0; i < sizeof ignore / sizeof *ignore; i++)
-		signal(ignore[i], SIG_IGN);
+		sig_disposition(ignore[i], SIG_IGN);
 	relay_run(relay_init(&sp, cf, -1, NULL), capture_lost, &end);
 	_exit(0);
 }

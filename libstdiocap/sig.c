@@ -28,7 +28,7 @@ static const int forwarded[] = {
 /* Signals whose disposition the wrapper changes for itself. */
 static const int changed[] = { SIGPIPE, SIGXFSZ, SIGCHLD };
 
-static int set_disposition(int signo, void (*handler)(int))
+int sig_disposition(int signo, void (*handler)(int))
 {
 	struct sigaction sa = { .sa_handler = handler };
 
@@ -81,9 +81,9 @@ int sig_takeover(struct sig_state *ss)
 	if (fd < 0)
 		goto fail;
 	/* SIGCHLD at SIG_IGN would reap the child behind our back. */
-	if (set_disposition(SIGPIPE, SIG_IGN) < 0 ||
-	    set_disposition(SIGXFSZ, SIG_IGN) < 0 ||
-	    set_disposition(SIGCHLD, SIG_DFL) < 0 ||
+	if (sig_disposition(SIGPIPE, SIG_IGN) < 0 ||
+	    sig_disposition(SIGXFSZ, SIG_IGN) < 0 ||
+	    sig_disposition(SIGCHLD, SIG_DFL) < 0 ||
 	    setitimer(ITIMER_REAL, &timer_off, NULL) < 0) {
 		io_close(fd);
 		goto fail;
@@ -101,7 +101,7 @@ void sig_restore(const struct sig_state *ss)
 	size_t i;
 
 	for (i = 0; i < sizeof changed / sizeof *changed; i++)
-		set_disposition(changed[i],
+		sig_disposition(changed[i],
 				sigismember(&ss->ignored, changed[i]) == 1 ?
 				SIG_IGN : SIG_DFL);
 	if (ss->timer.it_value.tv_sec || ss->timer.it_value.tv_usec)
@@ -137,7 +137,7 @@ _Noreturn void sig_end_like(int status)
 	 * that applies it to every thread, and we have one. */
 	prlimit(0, RLIMIT_CORE, &no_core, NULL);
 	prctl(PR_SET_DUMPABLE, 0);
-	set_disposition(signo, SIG_DFL);
+	sig_disposition(signo, SIG_DFL);
 	sigemptyset(&only);
 	sigaddset(&only, signo);
 	/* kill, not raise: one thread, and raise's cached thread id is

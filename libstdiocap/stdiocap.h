@@ -264,6 +264,10 @@ struct sig_state {
  * with the start state restored. */
 int sig_takeover(struct sig_state *ss);
 
+/* Sets signo to SIG_IGN or SIG_DFL (no flags, empty mask): signal()
+ * without musl's wrapper, whose SA_RESTART only a handler would see. */
+int sig_disposition(int signo, void (*handler)(int));
+
 /* Restores the start state exactly (for the child between fork and exec,
  * or before executing the target directly). Async-signal-safe. */
 void sig_restore(const struct sig_state *ss);
