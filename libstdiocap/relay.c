@@ -285,10 +285,7 @@ void relay_lock_wait(void *ctx, long usec)
 	struct pollfd p = { .fd = r->sigfd, .events = POLLIN };
 	struct timespec ts = { 0, usec * 1000 };
 
-	if (r->sigfd < 0) {
-		nanosleep(&ts, NULL);
-		return;
-	}
+	/* without a signalfd (fd -1: poll ignores it) a plain pause */
 	if (ppoll(&p, 1, &ts, NULL) > 0)
 		read_signals(r);
 }
