@@ -52,9 +52,10 @@ static const struct applet *applet_by_link(const char *execfn)
 	ssize_t n;
 	size_t dir;
 
-	if (!execfn || strlen(execfn) >= sizeof path[0])
+	/* memcpy of the measured length: strcpy would add musl's stpcpy */
+	if (!execfn || (dir = strlen(execfn)) >= sizeof path[0])
 		return NULL;
-	strcpy(path[0], execfn);
+	memcpy(path[0], execfn, dir + 1);
 	for (i = 0; i < 8; i++) {
 		a = applet_find(applet_name(path[cur]));
 		if (a)

@@ -254,13 +254,14 @@ static int open_walk(const char *path, enum capfile_refusal *why)
 			  O_NONBLOCK | O_NOFOLLOW;
 	struct walk w;
 	struct stat st;
+	size_t len = strlen(path);
 	int fd, r, sticky, tries = 0;
 
-	if (strlen(path) >= sizeof w.rest) {
+	if (len >= sizeof w.rest) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	strcpy(w.rest, path);
+	memcpy(w.rest, path, len + 1);	/* not strcpy: musl's adds stpcpy */
 	w.links = 0;
 	w.dirfd = open(path[0] == '/' ? "/" : ".",
 		       O_PATH | O_DIRECTORY | O_CLOEXEC);
