@@ -1,9 +1,11 @@
 /* main.c - multi-call dispatch on the name the binary was invoked as.
  * SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "applets.h"
@@ -64,8 +66,9 @@ static const struct applet *applet_by_link(const char *execfn)
 		slash = strrchr(path[cur], '/');
 		dir = slash ? (size_t)(slash - path[cur]) + 1 : 0;
 		memcpy(path[!cur], path[cur], dir);
-		n = readlink(path[cur], path[!cur] + dir,
-			     sizeof path[0] - 1 - dir);
+		/* the raw call: musl's readlink() only wraps it */
+		n = syscall(SYS_readlinkat, AT_FDCWD, path[cur],
+			    path[!cur] + dir, sizeof path[0] - 1 - dir);
 		if (n <= 0)
 			return NULL;
 		if (path[!cur][dir] == '/')

@@ -183,7 +183,8 @@ static int walk_follow(struct walk *w, int lfd)
 		errno = ELOOP;
 		return -1;
 	}
-	n = readlinkat(lfd, "", target, sizeof target);
+	/* the raw call: musl's readlinkat() only wraps it */
+	n = syscall(SYS_readlinkat, lfd, "", target, sizeof target);
 	if (n < 0)
 		return -1;
 	tl = n;
