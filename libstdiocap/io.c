@@ -52,7 +52,7 @@ int io_move_high(int fd)
 		return fd;
 	/* Never leave one of our fds on 0-2: a closed standard stream of the
 	 * caller must stay closed for the child (SPEC §3 transparency). */
-	high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	high = io_fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	io_close(fd);
 	return high;
 }
@@ -62,4 +62,12 @@ int io_ioctl_int(int fd, unsigned long request, int *value)
 	/* The raw system call: musl's ioctl() carries a time64 conversion
 	 * table (about 1 KiB on 32-bit ARM) that these requests never need. */
 	return syscall(SYS_ioctl, fd, request, value) < 0 ? -1 : 0;
+}
+
+int io_fcntl(int fd, int cmd, int arg)
+{
+	/* The raw system call: musl's fcntl() (about 400 bytes) adds
+	 * F_GETOWN, lock-struct and pre-2.6.24 F_DUPFD_CLOEXEC cases that
+	 * the commands used here never reach. */
+	return syscall(SYS_fcntl, fd, cmd, arg);
 }

@@ -89,7 +89,7 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 
 	relay.tty_in = -1;
 	for (i = 0; i < 3; i++) {
-		fl = fcntl(i, F_GETFL);
+		fl = io_fcntl(i, F_GETFL, 0);
 		if (fl < 0)
 			mode[i] = SPAWN_CLOSED;
 		/* README "Reliability": what the wrapper cannot use as the child
@@ -173,7 +173,8 @@ struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
 	r->pid = (uint32_t)sp->pid;
 	r->status = r->stopsig = r->hungup = r->write_errno = 0;
 	r->stdin_allowed = 1;
-	r->in_pipe_size = in->to >= 0 ? fcntl(in->to, F_GETPIPE_SZ) : -1;
+	r->in_pipe_size = in->to >= 0 ?
+			  io_fcntl(in->to, F_GETPIPE_SZ, 0) : -1;
 	return r;
 }
 

@@ -62,7 +62,7 @@ static int pipes_open(struct pipes *p, const enum spawn_fd mode[3])
 		/* fd 0 is read by the child, 1 and 2 are written by it */
 		p->end[i][0] = i == 0 ? fd[0] : fd[1];
 		p->end[i][1] = i == 0 ? fd[1] : fd[0];
-		if (fcntl(p->end[i][1], F_SETFL, O_NONBLOCK) < 0)
+		if (io_fcntl(p->end[i][1], F_SETFL, O_NONBLOCK) < 0)
 			goto fail;
 	}
 	return 0;

@@ -166,6 +166,9 @@ int io_write_all(int fd, const void *buf, size_t len);
 int io_close(int fd);
 /* Moves fd to the lowest free number >= 3, close-on-exec; returns it. */
 int io_move_high(int fd);
+/* fcntl(fd, cmd, arg) for commands with an int argument or none
+ * (F_GETFL, F_SETFL, F_DUPFD_CLOEXEC, F_GETPIPE_SZ). */
+int io_fcntl(int fd, int cmd, int arg);
 /* ioctl(fd, request, value) for requests that read one int (FIONREAD,
  * TIOCGPGRP); 0, or -1 with errno. */
 int io_ioctl_int(int fd, unsigned long request, int *value);
