@@ -197,7 +197,8 @@ static int walk_follow(struct walk *w, int lfd)
 	if (rl)
 		w->rest[tl] = '/';
 	if (target[0] == '/') {
-		fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		fd = io_openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       0);
 		if (fd < 0)
 			return -1;
 		io_close(w->dirfd);
@@ -264,8 +265,8 @@ static int open_walk(const char *path, enum capfile_refusal *why)
 	}
 	memcpy(w.rest, path, len + 1);	/* not strcpy: musl's adds stpcpy */
 	w.links = 0;
-	w.dirfd = open(path[0] == '/' ? "/" : ".",
-		       O_PATH | O_DIRECTORY | O_CLOEXEC);
+	w.dirfd = io_openat(AT_FDCWD, path[0] == '/' ? "/" : ".",
+			    O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 	if (w.dirfd < 0)
 		return -1;
 	while ((r = walk_next(&w)) > 0) {
@@ -273,8 +274,8 @@ static int open_walk(const char *path, enum capfile_refusal *why)
 		if (walk_last(&w)) {
 			/* O_NONBLOCK: opening a FIFO must not hang; O_EXCL
 			 * first, so a file we create is never someone's. */
-			fd = openat(w.dirfd, w.name, flags | O_CREAT | O_EXCL,
-				    0600);
+			fd = io_openat(w.dirfd, w.name,
+				       flags | O_CREAT | O_EXCL, 0600);
 			if (fd >= 0) {
 				/* whatever the umask: captures hold secrets.
 				 * The raw call: musl's fchmod carries an
@@ -288,7 +289,8 @@ static int open_walk(const char *path, enum capfile_refusal *why)
 				break;
 		}
 		/* Look before opening: opening a device can have effects. */
-		fd = openat(w.dirfd, w.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		fd = io_openat(w.dirfd, w.name,
+			       O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
 		if (fd < 0) {
 			if (errno == ENOENT && walk_last(&w) && ++tries < 8) {
 				/* removed since O_EXCL saw it: again */
@@ -330,7 +332,7 @@ static int open_walk(const char *path, enum capfile_refusal *why)
 			*why = CAPFILE_NOT_REGULAR;
 			break;
 		}
-		fd = openat(w.dirfd, w.name, flags);
+		fd = io_openat(w.dirfd, w.name, flags, 0);
 		if (fd < 0)
 			break;
 		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||

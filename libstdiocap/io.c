@@ -71,3 +71,10 @@ int io_fcntl(int fd, int cmd, int arg)
 	 * the commands used here never reach. */
 	return syscall(SYS_fcntl, fd, cmd, arg);
 }
+
+int io_openat(int dirfd, const char *path, int flags, int mode)
+{
+	/* The raw call, with the O_LARGEFILE musl's openat() adds on 32-bit
+	 * hosts; its wrapper only unpacks the mode from varargs. */
+	return syscall(SYS_openat, dirfd, path, flags | O_LARGEFILE, mode);
+}

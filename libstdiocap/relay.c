@@ -78,7 +78,8 @@ static int open_private(int fd, int flags)
 	int p;
 
 	path[sizeof path - 2] = (char)('0' + fd);
-	p = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	p = io_openat(AT_FDCWD, path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+		      0);
 	return p < 0 ? -1 : io_move_high(p);
 }
 

@@ -169,6 +169,8 @@ int io_move_high(int fd);
 /* fcntl(fd, cmd, arg) for commands with an int argument or none
  * (F_GETFL, F_SETFL, F_DUPFD_CLOEXEC, F_GETPIPE_SZ). */
 int io_fcntl(int fd, int cmd, int arg);
+/* openat(dirfd, path, flags, mode). */
+int io_openat(int dirfd, const char *path, int flags, int mode);
 /* ioctl(fd, request, value) for requests that read one int (FIONREAD,
  * TIOCGPGRP); 0, or -1 with errno. */
 int io_ioctl_int(int fd, unsigned long request, int *value);
