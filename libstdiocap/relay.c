@@ -23,6 +23,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -83,6 +84,15 @@ static int open_private(int fd, int flags)
 	return p < 0 ? -1 : io_move_high(p);
 }
 
+/* isatty() as musl makes it (TIOCGWINSZ), minus the errno it sets,
+ * which nobody here reads: the raw call saves its wrapper. */
+static int is_tty(int fd)
+{
+	struct winsize ws;
+
+	return syscall(SYS_ioctl, fd, TIOCGWINSZ, &ws) == 0;
+}
+
 void relay_plan(enum spawn_fd mode[3], int flags)
 {
 	struct stat st;
@@ -99,7 +109,7 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 			 (fl & O_ACCMODE) == (i ? O_RDONLY : O_WRONLY) ||
 			 (i == 0 && fstat(0, &st) == 0 && S_ISDIR(st.st_mode)))
 			mode[i] = SPAWN_INHERIT;
-		else if ((flags & RELAY_INTERACTIVE) && isatty(i))
+		else if ((flags & RELAY_INTERACTIVE) && is_tty(i))
 			mode[i] = SPAWN_INHERIT;
 		else
 			mode[i] = SPAWN_PIPE;
@@ -109,7 +119,7 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 	/* README "Terminals": a terminal stdin is the child's; read anyway
 	 * only through a non-blocking description of our own, so that a
 	 * key read by the child first never leaves the relay blocked. */
-	if (mode[0] == SPAWN_PIPE && isatty(0)) {
+	if (mode[0] == SPAWN_PIPE && is_tty(0)) {
 		if (flags & RELAY_TTY_INTERPOSE)
 			relay.tty_in = open_private(0, O_RDONLY);
 		if (relay.tty_in < 0)
@@ -134,7 +144,7 @@ static void output_init(struct stream *s, int fd)
 	/* Pipes, FIFOs and terminals wait for a reader. Other files and
 	 * devices do not, and reopening some devices makes a new instance
 	 * (a pseudo-terminal master opened again is another terminal). */
-	if (!S_ISFIFO(st.st_mode) && (!S_ISCHR(st.st_mode) || !isatty(fd) ||
+	if (!S_ISFIFO(st.st_mode) && (!S_ISCHR(st.st_mode) || !is_tty(fd) ||
 				      io_ioctl_int(fd, TIOCGPTN, &pty) == 0))
 		return;
 	s->to = open_private(fd, O_WRONLY);
