@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -136,7 +137,7 @@ _Noreturn void sig_end_like(int status)
 	/* prlimit, not setrlimit: musl's setrlimit drags in the code
 	 * that applies it to every thread, and we have one. */
 	prlimit(0, RLIMIT_CORE, &no_core, NULL);
-	prctl(PR_SET_DUMPABLE, 0);
+	syscall(SYS_prctl, PR_SET_DUMPABLE, 0);	/* as spawn.c */
 	sig_disposition(signo, SIG_DFL);
 	sigemptyset(&only);
 	sigaddset(&only, signo);

@@ -108,8 +108,9 @@ int spawn_exec_rc(int err)
  * A set-user-ID target loses the setting at execve (the kernel's rule). */
 static void die_with(pid_t parent)
 {
-	/* a failed prctl (a seccomp filter) must not stop the target */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* a failed prctl (a seccomp filter) must not stop the target. The
+	 * raw call: musl's prctl() only unpacks varargs for it. */
+	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		kill(getpid(), SIGKILL);
 }
