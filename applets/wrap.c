@@ -151,9 +151,25 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 	_exit(0);
 }
 
+/* getenv("STDIO_PCAP") over envp, which is the environment: musl's
+ * getenv would bring strchrnul and strncmp (about 450 bytes). */
+static const char *pcap_env(char **envp)
+{
+	static const char name[] = "STDIO_PCAP=";
+	size_t i;
+
+	for (; *envp; envp++) {
+		for (i = 0; name[i] && (*envp)[i] == name[i]; i++)
+			;
+		if (!name[i])
+			return *envp + i;
+	}
+	return NULL;
+}
+
 int wrap_run(const struct applet *a, char **argv, char **envp)
 {
-	const char *path = getenv("STDIO_PCAP");
+	const char *path = pcap_env(envp);
 	enum capfile_refusal why;
 	enum spawn_fd mode[3];
 	struct relay_end end;
