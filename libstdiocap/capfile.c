@@ -211,7 +211,7 @@ static int walk_follow(struct walk *w, int lfd)
  * left. "." and empty components are skipped. */
 static int walk_next(struct walk *w)
 {
-	char *p = w->rest, *slash;
+	char *p = w->rest;
 	size_t n;
 
 	for (;;) {
@@ -221,8 +221,9 @@ static int walk_next(struct walk *w)
 			w->rest[0] = 0;
 			return 0;
 		}
-		slash = strchr(p, '/');
-		n = slash ? (size_t)(slash - p) : strlen(p);
+		/* a loop, not strchr: musl's brings strchrnul along */
+		for (n = 0; p[n] && p[n] != '/'; n++)
+			;
 		if (n > NAME_MAX) {
 			errno = ENAMETOOLONG;
 			return -1;
