@@ -76,7 +76,11 @@ int sig_takeover(struct sig_state *ss)
 			sigaddset(&block, i);
 	if (sigprocmask(SIG_SETMASK, &block, NULL) < 0)
 		return -1;
-	fd = signalfd(-1, &ss->caught, SFD_NONBLOCK | SFD_CLOEXEC);
+	/* The raw call (the kernel's sigset is _NSIG/8 bytes, as musl passes
+	 * it): musl's signalfd() adds a fallback for pre-2.6.27 kernels,
+	 * which lack the O_PATH the capture file needs. */
+	fd = syscall(SYS_signalfd4, -1, &ss->caught, _NSIG / 8,
+		     SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd >= 0)
 		fd = io_move_high(fd);
 	if (fd < 0)

@@ -32,7 +32,9 @@ static void pipes_close(struct pipes *p)
 
 static int pipe_high(int fd[2])
 {
-	if (pipe2(fd, O_CLOEXEC) < 0)
+	/* The raw call: musl's pipe2() adds a fallback for kernels older
+	 * than 2.6.27, which lack the O_PATH the capture file needs. */
+	if (syscall(SYS_pipe2, fd, O_CLOEXEC) < 0)
 		return -1;
 	fd[0] = io_move_high(fd[0]);
 	fd[1] = io_move_high(fd[1]);
