@@ -29,19 +29,49 @@ static const int forwarded[] = {
 /* Signals whose disposition the wrapper changes for itself. */
 static const int changed[] = { SIGPIPE, SIGXFSZ, SIGCHLD };
 
+/* The kernel's struct sigaction for rt_sigaction, as musl's generic
+ * ksigaction.h lays it out (MIPS alone has its own). The wrapper only
+ * ever sets SIG_DFL or SIG_IGN, and puts back what it read: the raw
+ * system call, without musl's sigaction (about 1 KiB with its locks),
+ * whose extras (restorer, handler bookkeeping) serve handlers only. */
+#ifdef __mips__
+# error "struct ksigaction: MIPS has its own layout"
+#endif
+struct ksigaction {
+	void (*handler)(int);
+	unsigned long flags;
+#ifdef SA_RESTORER
+	void (*restorer)(void);
+#endif
+	unsigned mask[2];	/* _NSIG / 8 bytes */
+#ifndef SA_RESTORER
+	void *unused;
+#endif
+};
+
+static int ksigaction(int signo, const struct ksigaction *sa,
+		      struct ksigaction *old)
+{
+	/* musl reserves 32-34 for itself and refuses them: so do we */
+	if (signo - 32U < 3) {
+		errno = EINVAL;
+		return -1;
+	}
+	return syscall(SYS_rt_sigaction, signo, sa, old, _NSIG / 8);
+}
+
 int sig_disposition(int signo, void (*handler)(int))
 {
-	struct sigaction sa = { .sa_handler = handler };
+	struct ksigaction sa = { .handler = handler };
 
-	sigemptyset(&sa.sa_mask);
-	return sigaction(signo, &sa, NULL);
+	return ksigaction(signo, &sa, NULL);
 }
 
 static const struct itimerval timer_off;
 
 int sig_takeover(struct sig_state *ss)
 {
-	struct sigaction sa;
+	struct ksigaction sa;
 	sigset_t block;
 	size_t i;
 	int fd, e;
@@ -51,19 +81,19 @@ int sig_takeover(struct sig_state *ss)
 	if (sigprocmask(SIG_SETMASK, NULL, &ss->mask) < 0)
 		return -1;
 	for (i = 0; i < sizeof forwarded / sizeof *forwarded; i++) {
-		if (sigaction(forwarded[i], NULL, &sa) < 0)
+		if (ksigaction(forwarded[i], NULL, &sa) < 0)
 			return -1;
-		if (sa.sa_handler == SIG_IGN)
+		if (sa.handler == SIG_IGN)
 			sigaddset(&ss->ignored, forwarded[i]);
 		/* An ignored SIGCONT still resumes us: keep watching it, for
 		 * the background-job check, but never forward it. */
-		if (sa.sa_handler != SIG_IGN || forwarded[i] == SIGCONT)
+		if (sa.handler != SIG_IGN || forwarded[i] == SIGCONT)
 			sigaddset(&ss->caught, forwarded[i]);
 	}
 	for (i = 0; i < sizeof changed / sizeof *changed; i++) {
-		if (sigaction(changed[i], NULL, &sa) < 0)
+		if (ksigaction(changed[i], NULL, &sa) < 0)
 			return -1;
-		if (sa.sa_handler == SIG_IGN)
+		if (sa.handler == SIG_IGN)
 			sigaddset(&ss->ignored, changed[i]);
 	}
 	sigaddset(&ss->caught, SIGCHLD);
@@ -154,7 +184,7 @@ _Noreturn void sig_end_like(int status)
 
 void sig_stop_like(int signo)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	struct ksigaction dfl = { .handler = SIG_DFL }, old;
 	sigset_t one, saved;
 	int restore;
 
@@ -162,13 +192,12 @@ void sig_stop_like(int signo)
 	 * signalfd) or at the disposition it was started with: for this
 	 * one stop, the default action, then back. SIGSTOP cannot be
 	 * caught, blocked or changed: sigaction fails and kill stops. */
-	sigemptyset(&dfl.sa_mask);
-	restore = sigaction(signo, &dfl, &old) == 0;
+	restore = ksigaction(signo, &dfl, &old) == 0;
 	sigemptyset(&one);
 	sigaddset(&one, signo);
 	sigprocmask(SIG_UNBLOCK, &one, &saved);
 	kill(getpid(), signo);	/* stopped here until a SIGCONT */
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	if (restore)
-		sigaction(signo, &old, NULL);
+		ksigaction(signo, &old, NULL);
 }
