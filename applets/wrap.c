@@ -21,12 +21,12 @@ static int target_is_self(const char *target)
 	struct stat t, self;
 	const char *execfn;
 
-	if (stat(target, &t) < 0)
+	if (io_stat(target, &t) < 0)
 		return 0;
-	if (stat("/proc/self/exe", &self) == 0)
+	if (io_stat("/proc/self/exe", &self) == 0)
 		return t.st_dev == self.st_dev && t.st_ino == self.st_ino;
 	execfn = (const char *)getauxval(AT_EXECFN);
-	return execfn && stat(execfn, &self) == 0 &&
+	return execfn && io_stat(execfn, &self) == 0 &&
 	       t.st_dev == self.st_dev && t.st_ino == self.st_ino;
 }
 

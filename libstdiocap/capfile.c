@@ -159,7 +159,7 @@ static int dir_is_sticky(int dirfd)
 {
 	struct stat st;
 
-	return fstat(dirfd, &st) == 0 && (st.st_mode & S_ISVTX) &&
+	return io_fstat(dirfd, &st) == 0 && (st.st_mode & S_ISVTX) &&
 	       (st.st_mode & S_IWOTH);
 }
 
@@ -302,7 +302,7 @@ static int open_walk(const char *path, enum capfile_refusal *why)
 			}
 			break;
 		}
-		if (fstat(fd, &st) < 0) {
+		if (io_fstat(fd, &st) < 0) {
 			io_close(fd);
 			break;
 		}
@@ -336,7 +336,7 @@ static int open_walk(const char *path, enum capfile_refusal *why)
 		fd = io_openat(w.dirfd, w.name, flags, 0);
 		if (fd < 0)
 			break;
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+		if (io_fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 		    (sticky && st.st_uid != geteuid()) ||
 		    (sticky && st.st_nlink > 1)) {
 			/* what was opened is checked, not what was looked at */
@@ -363,10 +363,10 @@ static int same_as_stdio(int fd)
 	struct stat f, s;
 	int i;
 
-	if (fstat(fd, &f) < 0)
+	if (io_fstat(fd, &f) < 0)
 		return 0;
 	for (i = 1; i <= 2; i++)
-		if (fstat(i, &s) == 0 && s.st_dev == f.st_dev &&
+		if (io_fstat(i, &s) == 0 && s.st_dev == f.st_dev &&
 		    s.st_ino == f.st_ino)
 			return 1;
 	return 0;
@@ -382,7 +382,7 @@ static off_t check_header(struct capfile *cf, int *fresh)
 	struct stat st;
 	ssize_t r;
 
-	if (fstat(cf->fd, &st) < 0)
+	if (io_fstat(cf->fd, &st) < 0)
 		return -1;
 	if (st.st_size == cf->end)
 		return st.st_size;	/* as we left it: nothing to check */

@@ -44,8 +44,8 @@ uint32_t lineage_parent(void)
 		return 0;	/* no parent: 10.0.0.0 */
 	exe_path(path, ppid);
 	/* Not inspectable (no /proc, another user's process): getppid. */
-	if (ppid > 1 && stat(path, &parent) == 0 &&
-	    stat("/proc/self/exe", &self) == 0 &&
+	if (ppid > 1 && io_stat(path, &parent) == 0 &&
+	    io_stat("/proc/self/exe", &self) == 0 &&
 	    parent.st_dev == self.st_dev && parent.st_ino == self.st_ino)
 		return getpid();
 	return ppid;

@@ -107,7 +107,8 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 		 * would is the child's to fail on, as bare */
 		else if ((fl & O_PATH) ||
 			 (fl & O_ACCMODE) == (i ? O_RDONLY : O_WRONLY) ||
-			 (i == 0 && fstat(0, &st) == 0 && S_ISDIR(st.st_mode)))
+			 (i == 0 && io_fstat(0, &st) == 0 &&
+			  S_ISDIR(st.st_mode)))
 			mode[i] = SPAWN_INHERIT;
 		else if ((flags & RELAY_INTERACTIVE) && is_tty(i))
 			mode[i] = SPAWN_INHERIT;
@@ -135,7 +136,7 @@ static void output_init(struct stream *s, int fd)
 	s->to = fd;
 	s->way = WAY_WRITE;
 	s->ready = 1;
-	if (fstat(fd, &st) < 0)
+	if (io_fstat(fd, &st) < 0)
 		return;
 	if (S_ISSOCK(st.st_mode)) {
 		s->way = WAY_SEND;

@@ -169,6 +169,10 @@ int io_move_high(int fd);
 /* fcntl(fd, cmd, arg) for commands with an int argument or none
  * (F_GETFL, F_SETFL, F_DUPFD_CLOEXEC, F_GETPIPE_SZ). */
 int io_fcntl(int fd, int cmd, int arg);
+/* fstat and stat (struct stat from <sys/stat.h>). */
+struct stat;
+int io_fstat(int fd, struct stat *st);
+int io_stat(const char *path, struct stat *st);
 /* openat(dirfd, path, flags, mode). */
 int io_openat(int dirfd, const char *path, int flags, int mode);
 /* ioctl(fd, request, value) for requests that read one int (FIONREAD,
