@@ -19,12 +19,17 @@ static void exe_path(char *buf, pid_t pid)
 	static const char pre[] = "/proc/";
 	char digits[12];
 	size_t i, n = 0;
+	uint32_t v = pid, q;
 
 	for (i = 0; pre[i]; i++)
 		buf[i] = pre[i];
-	do
-		digits[n++] = '0' + pid % 10;
-	while ((pid /= 10) > 0);
+	/* v / 10 as a multiplication (exact for every 32-bit v): 32-bit
+	 * ARM has no divide instruction, and -Os would call libgcc's
+	 * division, which brings raise() for division by zero (770 bytes) */
+	do {
+		q = (uint32_t)((uint64_t)v * 0xcccccccdu >> 35);
+		digits[n++] = '0' + (v - q * 10);
+	} while ((v = q) > 0);
 	while (n)
 		buf[i++] = digits[--n];
 	buf[i++] = '/';
