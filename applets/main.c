@@ -1,9 +1,10 @@
 /* main.c - multi-call dispatch on the name the binary was invoked as.
  * SPDX-License-Identifier: MIT */
 #include <errno.h>
-#include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "applets.h"
@@ -19,15 +20,20 @@ static const char usage[] =
 	"  --help   this text\n"
 	USAGE_READER;
 
-static int applet_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct applet *)elem)->name);
-}
-
+/* A scan stops early in the sorted table; bsearch() and its callback
+ * cost about 100 bytes more than this loop, for tables of a few dozen
+ * names (names are unique: scripts/mkapplets refuses duplicates). */
 const struct applet *applet_find(const char *name)
 {
-	return bsearch(name, applets, sizeof applets / sizeof *applets,
-		       sizeof *applets, applet_cmp);
+	size_t i;
+	int c;
+
+	for (i = 0; i < sizeof applets / sizeof *applets; i++) {
+		c = strcmp(name, applets[i].name);
+		if (c <= 0)
+			return c ? NULL : &applets[i];
+	}
+	return NULL;
 }
 
 /* The basename of argv[0] without writing to it: the target must get
@@ -52,9 +58,10 @@ static const struct applet *applet_by_link(const char *execfn)
 	ssize_t n;
 	size_t dir;
 
-	if (!execfn || strlen(execfn) >= sizeof path[0])
+	/* memcpy of the measured length: strcpy would add musl's stpcpy */
+	if (!execfn || (dir = strlen(execfn)) >= sizeof path[0])
 		return NULL;
-	strcpy(path[0], execfn);
+	memcpy(path[0], execfn, dir + 1);
 	for (i = 0; i < 8; i++) {
 		a = applet_find(applet_name(path[cur]));
 		if (a)
@@ -63,8 +70,9 @@ static const struct applet *applet_by_link(const char *execfn)
 		slash = strrchr(path[cur], '/');
 		dir = slash ? (size_t)(slash - path[cur]) + 1 : 0;
 		memcpy(path[!cur], path[cur], dir);
-		n = readlink(path[cur], path[!cur] + dir,
-			     sizeof path[0] - 1 - dir);
+		/* the raw call: musl's readlink() only wraps it */
+		n = syscall(SYS_readlinkat, AT_FDCWD, path[cur],
+			    path[!cur] + dir, sizeof path[0] - 1 - dir);
 		if (n <= 0)
 			return NULL;
 		if (path[!cur][dir] == '/')

@@ -21,12 +21,12 @@ static int target_is_self(const char *target)
 	struct stat t, self;
 	const char *execfn;
 
-	if (stat(target, &t) < 0)
+	if (io_stat(target, &t) < 0)
 		return 0;
-	if (stat("/proc/self/exe", &self) == 0)
+	if (io_stat("/proc/self/exe", &self) == 0)
 		return t.st_dev == self.st_dev && t.st_ino == self.st_ino;
 	execfn = (const char *)getauxval(AT_EXECFN);
-	return execfn && stat(execfn, &self) == 0 &&
+	return execfn && io_stat(execfn, &self) == 0 &&
 	       t.st_dev == self.st_dev && t.st_ino == self.st_ino;
 }
 
@@ -146,14 +146,30 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 	/* The relay outlives a shutdown's kill -TERM -1 as long as it can,
 	 * so init's last words are still relayed. */
 	for (i = 0; i < sizeof ignore / sizeof *ignore; i++)
-		signal(ignore[i], SIG_IGN);
+		sig_disposition(ignore[i], SIG_IGN);
 	relay_run(relay_init(&sp, cf, -1, NULL), capture_lost, &end);
 	_exit(0);
 }
 
+/* getenv("STDIO_PCAP") over envp, which is the environment: musl's
+ * getenv would bring strchrnul and strncmp (about 450 bytes). */
+static const char *pcap_env(char **envp)
+{
+	static const char name[] = "STDIO_PCAP=";
+	size_t i;
+
+	for (; *envp; envp++) {
+		for (i = 0; name[i] && (*envp)[i] == name[i]; i++)
+			;
+		if (!name[i])
+			return *envp + i;
+	}
+	return NULL;
+}
+
 int wrap_run(const struct applet *a, char **argv, char **envp)
 {
-	const char *path = getenv("STDIO_PCAP");
+	const char *path = pcap_env(envp);
 	enum capfile_refusal why;
 	enum spawn_fd mode[3];
 	struct relay_end end;

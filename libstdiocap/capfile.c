@@ -45,7 +45,7 @@ static void fault_point(enum frame_event event)
 
 	if (f && !strcmp(f, "stop-in-lock") && event != EVENT_EXECVE &&
 	    !stopped++)
-		raise(SIGSTOP);
+		kill(getpid(), SIGSTOP);	/* the relay: see spawn.c */
 }
 #else
 # define fault_point(event) ((void)0)
@@ -152,7 +152,7 @@ static int dir_is_sticky(int dirfd)
 {
 	struct stat st;
 
-	return fstat(dirfd, &st) == 0 && (st.st_mode & S_ISVTX) &&
+	return io_fstat(dirfd, &st) == 0 && (st.st_mode & S_ISVTX) &&
 	       (st.st_mode & S_IWOTH);
 }
 
@@ -176,7 +176,8 @@ static int walk_follow(struct walk *w, int lfd)
 		errno = ELOOP;
 		return -1;
 	}
-	n = readlinkat(lfd, "", target, sizeof target);
+	/* the raw call: musl's readlinkat() only wraps it */
+	n = syscall(SYS_readlinkat, lfd, "", target, sizeof target);
 	if (n < 0)
 		return -1;
 	tl = n;
@@ -189,7 +190,8 @@ static int walk_follow(struct walk *w, int lfd)
 	if (rl)
 		w->rest[tl] = '/';
 	if (target[0] == '/') {
-		fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		fd = io_openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       0);
 		if (fd < 0)
 			return -1;
 		io_close(w->dirfd);
@@ -202,7 +204,7 @@ static int walk_follow(struct walk *w, int lfd)
  * left. "." and empty components are skipped. */
 static int walk_next(struct walk *w)
 {
-	char *p = w->rest, *slash;
+	char *p = w->rest;
 	size_t n;
 
 	for (;;) {
@@ -212,9 +214,9 @@ static int walk_next(struct walk *w)
 			w->rest[0] = 0;
 			return 0;
 		}
-		for (slash = p; *slash && *slash != '/'; slash++)
+		/* a loop, not strchr: musl's brings strchrnul along */
+		for (n = 0; p[n] && p[n] != '/'; n++)
 			;
-		n = slash - p;
 		if (n > NAME_MAX) {
 			errno = ENAMETOOLONG;
 			return -1;
@@ -248,16 +250,17 @@ static int open_walk(const char *path, enum capfile_refusal *why)
 			  O_NONBLOCK | O_NOFOLLOW;
 	struct walk w;
 	struct stat st;
+	size_t len = strlen(path);
 	int fd, r, sticky, tries = 0;
 
-	if (strlen(path) >= sizeof w.rest) {
+	if (len >= sizeof w.rest) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	strcpy(w.rest, path);
+	memcpy(w.rest, path, len + 1);	/* not strcpy: musl's adds stpcpy */
 	w.links = 0;
-	w.dirfd = open(path[0] == '/' ? "/" : ".",
-		       O_PATH | O_DIRECTORY | O_CLOEXEC);
+	w.dirfd = io_openat(AT_FDCWD, path[0] == '/' ? "/" : ".",
+			    O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 	if (w.dirfd < 0)
 		return -1;
 	while ((r = walk_next(&w)) > 0) {
@@ -265,8 +268,8 @@ static int open_walk(const char *path, enum capfile_refusal *why)
 		if (walk_last(&w)) {
 			/* O_NONBLOCK: opening a FIFO must not hang; O_EXCL
 			 * first, so a file we create is never someone's. */
-			fd = openat(w.dirfd, w.name, flags | O_CREAT | O_EXCL,
-				    0600);
+			fd = io_openat(w.dirfd, w.name,
+				       flags | O_CREAT | O_EXCL, 0600);
 			if (fd >= 0) {
 				/* whatever the umask: captures hold secrets.
 				 * The raw call: musl's fchmod carries an
@@ -280,7 +283,8 @@ static int open_walk(const char *path, enum capfile_refusal *why)
 				break;
 		}
 		/* Look before opening: opening a device can have effects. */
-		fd = openat(w.dirfd, w.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		fd = io_openat(w.dirfd, w.name,
+			       O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
 		if (fd < 0) {
 			if (errno == ENOENT && walk_last(&w) && ++tries < 8) {
 				/* removed since O_EXCL saw it: again */
@@ -291,7 +295,7 @@ static int open_walk(const char *path, enum capfile_refusal *why)
 			}
 			break;
 		}
-		if (fstat(fd, &st) < 0) {
+		if (io_fstat(fd, &st) < 0) {
 			io_close(fd);
 			break;
 		}
@@ -322,10 +326,10 @@ static int open_walk(const char *path, enum capfile_refusal *why)
 			*why = CAPFILE_NOT_REGULAR;
 			break;
 		}
-		fd = openat(w.dirfd, w.name, flags);
+		fd = io_openat(w.dirfd, w.name, flags, 0);
 		if (fd < 0)
 			break;
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+		if (io_fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 		    (sticky && st.st_uid != geteuid()) ||
 		    (sticky && st.st_nlink > 1)) {
 			/* what was opened is checked, not what was looked at */
@@ -352,10 +356,10 @@ static int same_as_stdio(int fd)
 	struct stat f, s;
 	int i;
 
-	if (fstat(fd, &f) < 0)
+	if (io_fstat(fd, &f) < 0)
 		return 0;
 	for (i = 1; i <= 2; i++)
-		if (fstat(i, &s) == 0 && s.st_dev == f.st_dev &&
+		if (io_fstat(i, &s) == 0 && s.st_dev == f.st_dev &&
 		    s.st_ino == f.st_ino)
 			return 1;
 	return 0;
@@ -371,7 +375,7 @@ static off_t check_header(struct capfile *cf, int *fresh)
 	struct stat st;
 	ssize_t r;
 
-	if (fstat(cf->fd, &st) < 0)
+	if (io_fstat(cf->fd, &st) < 0)
 		return -1;
 	if (st.st_size == cf->end)
 		return st.st_size;	/* as we left it: nothing to check */

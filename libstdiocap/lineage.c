@@ -20,15 +20,20 @@
 
 #include "stdiocap.h"
 
-/* Appends the decimal digits of v to buf at *i. */
-static void put_number(char *buf, size_t *i, unsigned long v)
+/* Appends the decimal digits of v to buf at *i. v / 10 as a
+ * multiplication (exact for every 32-bit v): 32-bit ARM has no divide
+ * instruction, and -Os would call libgcc's division, which brings
+ * raise() for division by zero (770 bytes). */
+static void put_number(char *buf, size_t *i, uint32_t v)
 {
-	char digits[20];
+	char digits[12];
 	size_t n = 0;
+	uint32_t q;
 
-	do
-		digits[n++] = '0' + v % 10;
-	while ((v /= 10) > 0);
+	do {
+		q = (uint32_t)((uint64_t)v * 0xcccccccdu >> 35);
+		digits[n++] = '0' + (v - q * 10);
+	} while ((v = q) > 0);
 	while (n)
 		buf[(*i)++] = digits[--n];
 }
@@ -65,7 +70,7 @@ static int holds_file(pid_t pid, const struct stat *cap)
 	int dir, found = 0;
 
 	base = proc_path(path, pid, "fd/");
-	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dir = io_openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (dir < 0)
 		return 0;
 	while (!found && (n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0)
@@ -78,7 +83,7 @@ static int holds_file(pid_t pid, const struct stat *cap)
 			for (k = 0; d->d_name[k] && base + k < sizeof path - 1; k++)
 				path[base + k] = d->d_name[k];
 			path[base + k] = 0;
-			found = stat(path, &st) == 0 && same_file(&st, cap);
+			found = io_stat(path, &st) == 0 && same_file(&st, cap);
 		}
 	io_close(dir);
 	return found;
@@ -94,9 +99,9 @@ uint32_t lineage_parent(int capfd)
 		return 0;	/* no parent: 10.0.0.0 */
 	proc_path(path, ppid, "exe");
 	/* Not inspectable (no /proc, another user's process): getppid. */
-	if (ppid > 1 && stat(path, &parent) == 0 &&
-	    stat("/proc/self/exe", &self) == 0 && same_file(&parent, &self) &&
-	    fstat(capfd, &cap) == 0 && holds_file(ppid, &cap))
+	if (ppid > 1 && io_stat(path, &parent) == 0 &&
+	    io_stat("/proc/self/exe", &self) == 0 && same_file(&parent, &self) &&
+	    io_fstat(capfd, &cap) == 0 && holds_file(ppid, &cap))
 		return getpid();
 	return ppid;
 }

@@ -23,6 +23,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,8 +78,18 @@ static int open_private(int fd, int flags)
 	int p;
 
 	path[sizeof path - 2] = (char)('0' + fd);
-	p = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	p = io_openat(AT_FDCWD, path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+		      0);
 	return p < 0 ? -1 : io_move_high(p);
+}
+
+/* isatty() as musl makes it (TIOCGWINSZ), minus the errno it sets,
+ * which nobody here reads: the raw call saves its wrapper. */
+static int is_tty(int fd)
+{
+	struct winsize ws;
+
+	return syscall(SYS_ioctl, fd, TIOCGWINSZ, &ws) == 0;
 }
 
 void relay_plan(enum spawn_fd mode[3], int flags)
@@ -88,16 +99,17 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 
 	relay.tty_in = -1;
 	for (i = 0; i < 3; i++) {
-		fl = fcntl(i, F_GETFL);
+		fl = io_fcntl(i, F_GETFL, 0);
 		if (fl < 0)
 			mode[i] = SPAWN_CLOSED;
 		/* README "Reliability": what the wrapper cannot use as the child
 		 * would is the child's to fail on, as bare */
 		else if ((fl & O_PATH) ||
 			 (fl & O_ACCMODE) == (i ? O_RDONLY : O_WRONLY) ||
-			 (i == 0 && fstat(0, &st) == 0 && S_ISDIR(st.st_mode)))
+			 (i == 0 && io_fstat(0, &st) == 0 &&
+			  S_ISDIR(st.st_mode)))
 			mode[i] = SPAWN_INHERIT;
-		else if ((flags & RELAY_INTERACTIVE) && isatty(i))
+		else if ((flags & RELAY_INTERACTIVE) && is_tty(i))
 			mode[i] = SPAWN_INHERIT;
 		else
 			mode[i] = SPAWN_PIPE;
@@ -107,7 +119,7 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 	/* README "Terminals": a terminal stdin is the child's; read anyway
 	 * only through a non-blocking description of our own, so that a
 	 * key read by the child first never leaves the relay blocked. */
-	if (mode[0] == SPAWN_PIPE && isatty(0)) {
+	if (mode[0] == SPAWN_PIPE && is_tty(0)) {
 		if (flags & RELAY_TTY_INTERPOSE)
 			relay.tty_in = open_private(0, O_RDONLY);
 		if (relay.tty_in < 0)
@@ -123,7 +135,7 @@ static void output_init(struct stream *s, int fd)
 	s->to = fd;
 	s->way = WAY_WRITE;
 	s->ready = 1;
-	if (fstat(fd, &st) < 0)
+	if (io_fstat(fd, &st) < 0)
 		return;
 	if (S_ISSOCK(st.st_mode)) {
 		s->way = WAY_SEND;
@@ -132,7 +144,7 @@ static void output_init(struct stream *s, int fd)
 	/* Pipes, FIFOs and terminals wait for a reader. Other files and
 	 * devices do not, and reopening some devices makes a new instance
 	 * (a pseudo-terminal master opened again is another terminal). */
-	if (!S_ISFIFO(st.st_mode) && (!S_ISCHR(st.st_mode) || !isatty(fd) ||
+	if (!S_ISFIFO(st.st_mode) && (!S_ISCHR(st.st_mode) || !is_tty(fd) ||
 				      io_ioctl_int(fd, TIOCGPTN, &pty) == 0))
 		return;
 	s->to = open_private(fd, O_WRONLY);
@@ -172,7 +184,8 @@ struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
 	r->pid = (uint32_t)sp->pid;
 	r->status = r->stopsig = r->hungup = r->write_errno = 0;
 	r->stdin_allowed = 1;
-	r->in_pipe_size = in->to >= 0 ? fcntl(in->to, F_GETPIPE_SZ) : -1;
+	r->in_pipe_size = in->to >= 0 ?
+			  io_fcntl(in->to, F_GETPIPE_SZ, 0) : -1;
 	return r;
 }
 

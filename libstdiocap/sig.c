@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,19 +29,49 @@ static const int forwarded[] = {
 /* Signals whose disposition the wrapper changes for itself. */
 static const int changed[] = { SIGPIPE, SIGXFSZ, SIGCHLD };
 
-static int set_disposition(int signo, void (*handler)(int))
-{
-	struct sigaction sa = { .sa_handler = handler };
+/* The kernel's struct sigaction for rt_sigaction, as musl's generic
+ * ksigaction.h lays it out (MIPS alone has its own). The wrapper only
+ * ever sets SIG_DFL or SIG_IGN, and puts back what it read: the raw
+ * system call, without musl's sigaction (about 1 KiB with its locks),
+ * whose extras (restorer, handler bookkeeping) serve handlers only. */
+#ifdef __mips__
+# error "struct ksigaction: MIPS has its own layout"
+#endif
+struct ksigaction {
+	void (*handler)(int);
+	unsigned long flags;
+#ifdef SA_RESTORER
+	void (*restorer)(void);
+#endif
+	unsigned mask[2];	/* _NSIG / 8 bytes */
+#ifndef SA_RESTORER
+	void *unused;
+#endif
+};
 
-	sigemptyset(&sa.sa_mask);
-	return sigaction(signo, &sa, NULL);
+static int ksigaction(int signo, const struct ksigaction *sa,
+		      struct ksigaction *old)
+{
+	/* musl reserves 32-34 for itself and refuses them: so do we */
+	if (signo - 32U < 3) {
+		errno = EINVAL;
+		return -1;
+	}
+	return syscall(SYS_rt_sigaction, signo, sa, old, _NSIG / 8);
+}
+
+int sig_disposition(int signo, void (*handler)(int))
+{
+	struct ksigaction sa = { .handler = handler };
+
+	return ksigaction(signo, &sa, NULL);
 }
 
 static const struct itimerval timer_off;
 
 int sig_takeover(struct sig_state *ss)
 {
-	struct sigaction sa;
+	struct ksigaction sa;
 	sigset_t block;
 	size_t i;
 	int fd, e;
@@ -50,19 +81,19 @@ int sig_takeover(struct sig_state *ss)
 	if (sigprocmask(SIG_SETMASK, NULL, &ss->mask) < 0)
 		return -1;
 	for (i = 0; i < sizeof forwarded / sizeof *forwarded; i++) {
-		if (sigaction(forwarded[i], NULL, &sa) < 0)
+		if (ksigaction(forwarded[i], NULL, &sa) < 0)
 			return -1;
-		if (sa.sa_handler == SIG_IGN)
+		if (sa.handler == SIG_IGN)
 			sigaddset(&ss->ignored, forwarded[i]);
 		/* An ignored SIGCONT still resumes us: keep watching it, for
 		 * the background-job check, but never forward it. */
-		if (sa.sa_handler != SIG_IGN || forwarded[i] == SIGCONT)
+		if (sa.handler != SIG_IGN || forwarded[i] == SIGCONT)
 			sigaddset(&ss->caught, forwarded[i]);
 	}
 	for (i = 0; i < sizeof changed / sizeof *changed; i++) {
-		if (sigaction(changed[i], NULL, &sa) < 0)
+		if (ksigaction(changed[i], NULL, &sa) < 0)
 			return -1;
-		if (sa.sa_handler == SIG_IGN)
+		if (sa.handler == SIG_IGN)
 			sigaddset(&ss->ignored, changed[i]);
 	}
 	sigaddset(&ss->caught, SIGCHLD);
@@ -75,15 +106,19 @@ int sig_takeover(struct sig_state *ss)
 			sigaddset(&block, i);
 	if (sigprocmask(SIG_SETMASK, &block, NULL) < 0)
 		return -1;
-	fd = signalfd(-1, &ss->caught, SFD_NONBLOCK | SFD_CLOEXEC);
+	/* The raw call (the kernel's sigset is _NSIG/8 bytes, as musl passes
+	 * it): musl's signalfd() adds a fallback for pre-2.6.27 kernels,
+	 * which lack the O_PATH the capture file needs. */
+	fd = syscall(SYS_signalfd4, -1, &ss->caught, _NSIG / 8,
+		     SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd >= 0)
 		fd = io_move_high(fd);
 	if (fd < 0)
 		goto fail;
 	/* SIGCHLD at SIG_IGN would reap the child behind our back. */
-	if (set_disposition(SIGPIPE, SIG_IGN) < 0 ||
-	    set_disposition(SIGXFSZ, SIG_IGN) < 0 ||
-	    set_disposition(SIGCHLD, SIG_DFL) < 0 ||
+	if (sig_disposition(SIGPIPE, SIG_IGN) < 0 ||
+	    sig_disposition(SIGXFSZ, SIG_IGN) < 0 ||
+	    sig_disposition(SIGCHLD, SIG_DFL) < 0 ||
 	    setitimer(ITIMER_REAL, &timer_off, NULL) < 0) {
 		io_close(fd);
 		goto fail;
@@ -101,7 +136,7 @@ void sig_restore(const struct sig_state *ss)
 	size_t i;
 
 	for (i = 0; i < sizeof changed / sizeof *changed; i++)
-		set_disposition(changed[i],
+		sig_disposition(changed[i],
 				sigismember(&ss->ignored, changed[i]) == 1 ?
 				SIG_IGN : SIG_DFL);
 	if (ss->timer.it_value.tv_sec || ss->timer.it_value.tv_usec)
@@ -136,18 +171,20 @@ _Noreturn void sig_end_like(int status)
 	/* prlimit, not setrlimit: musl's setrlimit drags in the code
 	 * that applies it to every thread, and we have one. */
 	prlimit(0, RLIMIT_CORE, &no_core, NULL);
-	prctl(PR_SET_DUMPABLE, 0);
-	set_disposition(signo, SIG_DFL);
+	syscall(SYS_prctl, PR_SET_DUMPABLE, 0);	/* as spawn.c */
+	sig_disposition(signo, SIG_DFL);
 	sigemptyset(&only);
 	sigaddset(&only, signo);
-	raise(signo);
+	/* kill, not raise: one thread, and raise's cached thread id is
+	 * musl's business (spawn.c forks with the raw system call) */
+	kill(getpid(), signo);
 	sigprocmask(SIG_UNBLOCK, &only, NULL);
 	_exit(128 + signo);
 }
 
 void sig_stop_like(int signo)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	struct ksigaction dfl = { .handler = SIG_DFL }, old;
 	sigset_t one, saved;
 	int restore;
 
@@ -155,13 +192,12 @@ void sig_stop_like(int signo)
 	 * signalfd) or at the disposition it was started with: for this
 	 * one stop, the default action, then back. SIGSTOP cannot be
 	 * caught, blocked or changed: sigaction fails and kill stops. */
-	sigemptyset(&dfl.sa_mask);
-	restore = sigaction(signo, &dfl, &old) == 0;
+	restore = ksigaction(signo, &dfl, &old) == 0;
 	sigemptyset(&one);
 	sigaddset(&one, signo);
 	sigprocmask(SIG_UNBLOCK, &one, &saved);
 	kill(getpid(), signo);	/* stopped here until a SIGCONT */
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	if (restore)
-		sigaction(signo, &old, NULL);
+		ksigaction(signo, &old, NULL);
 }

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "stdiocap.h"
@@ -31,7 +32,9 @@ static void pipes_close(struct pipes *p)
 
 static int pipe_high(int fd[2])
 {
-	if (pipe2(fd, O_CLOEXEC) < 0)
+	/* The raw call: musl's pipe2() adds a fallback for kernels older
+	 * than 2.6.27, which lack the O_PATH the capture file needs. */
+	if (syscall(SYS_pipe2, fd, O_CLOEXEC) < 0)
 		return -1;
 	fd[0] = io_move_high(fd[0]);
 	fd[1] = io_move_high(fd[1]);
@@ -61,7 +64,7 @@ static int pipes_open(struct pipes *p, const enum spawn_fd mode[3])
 		/* fd 0 is read by the child, 1 and 2 are written by it */
 		p->end[i][0] = i == 0 ? fd[0] : fd[1];
 		p->end[i][1] = i == 0 ? fd[1] : fd[0];
-		if (fcntl(p->end[i][1], F_SETFL, O_NONBLOCK) < 0)
+		if (io_fcntl(p->end[i][1], F_SETFL, O_NONBLOCK) < 0)
 			goto fail;
 	}
 	return 0;
@@ -107,8 +110,9 @@ int spawn_exec_rc(int err)
  * A set-user-ID target loses the setting at execve (the kernel's rule). */
 static void die_with(pid_t parent)
 {
-	/* a failed prctl (a seccomp filter) must not stop the target */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* a failed prctl (a seccomp filter) must not stop the target. The
+	 * raw call: musl's prctl() only unpacks varargs for it. */
+	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		kill(getpid(), SIGKILL);
 }
@@ -171,7 +175,16 @@ int spawn_relay(struct spawn *sp, const enum spawn_fd mode[3])
 
 	if (pipes_open(&p, mode) < 0)
 		return -1;
-	pid = fork();
+	/* The raw system call, as musl's _Fork makes it: musl's fork()
+	 * also runs atfork handlers and takes the locks of other threads
+	 * (about 1.5 KiB with what it pulls in), and we have neither. The
+	 * child's cached thread id stays the parent's: the relay never
+	 * uses it (no raise(), no pthread call). */
+#ifdef SYS_fork
+	pid = syscall(SYS_fork);
+#else
+	pid = syscall(SYS_clone, SIGCHLD, 0);
+#endif
 	if (pid < 0) {
 		pipes_close(&p);
 		return -1;

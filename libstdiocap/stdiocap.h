@@ -176,6 +176,15 @@ int io_write_all(int fd, const void *buf, size_t len);
 int io_close(int fd);
 /* Moves fd to the lowest free number >= 3, close-on-exec; returns it. */
 int io_move_high(int fd);
+/* fcntl(fd, cmd, arg) for commands with an int argument or none
+ * (F_GETFL, F_SETFL, F_DUPFD_CLOEXEC, F_GETPIPE_SZ). */
+int io_fcntl(int fd, int cmd, int arg);
+/* fstat and stat (struct stat from <sys/stat.h>). */
+struct stat;
+int io_fstat(int fd, struct stat *st);
+int io_stat(const char *path, struct stat *st);
+/* openat(dirfd, path, flags, mode). */
+int io_openat(int dirfd, const char *path, int flags, int mode);
 /* ioctl(fd, request, value) for requests that read one int (FIONREAD,
  * TIOCGPGRP); 0, or -1 with errno. */
 int io_ioctl_int(int fd, unsigned long request, int *value);
@@ -274,6 +283,10 @@ struct sig_state {
  * ignored, SIGCHLD at SIG_DFL, the alarm timer disarmed. -1 on error,
  * with the start state restored. */
 int sig_takeover(struct sig_state *ss);
+
+/* Sets signo to SIG_IGN or SIG_DFL (no flags, empty mask): signal()
+ * without musl's wrapper, whose SA_RESTART only a handler would see. */
+int sig_disposition(int signo, void (*handler)(int));
 
 /* Restores the start state exactly (for the child between fork and exec,
  * or before executing the target directly). Async-signal-safe. */
