@@ -143,8 +143,9 @@ int main(int argc, char **argv, char **envp)
 	name = applet_name(argv[0]);
 	if (!strcmp(name, "stdiocap"))
 		return multiplexer(argc, argv, envp);
-	/* README "Interface": argv[0] may name nothing (`exec -a custom`); the link the
-	 * kernel executed still does. argv[0] is passed on as it is. */
+	/* README "Interface": argv[0] may name nothing (`exec -a
+	 * custom`); the link the kernel executed still does. argv[0] is
+	 * passed on as it is. */
 	a = applet_find(name);
 	if (!a)
 		a = applet_by_link((const char *)getauxval(AT_EXECFN));

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: MIT
  *
  * One pass over the capture in file order, in fixed memory mapped per
- * run (--tree excepted: it keeps one small node per process). Everything compiles in
- * every configuration; with CONFIG_READER=n only read_main's refusal is
+ * run (--tree excepted: it keeps one small node per process).
+ * Everything compiles in every configuration; with CONFIG_READER=n only read_main's refusal is
  * left after --gc-sections.
  *
  * Rules (README "Reading a capture"):

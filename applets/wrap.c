@@ -13,8 +13,8 @@
 #include "applets.h"
 #include "stdiocap.h"
 
-/* README "Exit codes" (126): a target that is this very binary would fork forever. Found
- * through /proc/self/exe, or through the path the kernel was asked to
+/* README "Exit codes" (126): a target that is this very binary would
+ * fork forever. Found through /proc/self/exe, or through the path the kernel was asked to
  * execute (AT_EXECFN) where /proc is not mounted. */
 static int target_is_self(const char *target)
 {
@@ -42,7 +42,8 @@ static const char *refusal_text(enum capfile_refusal why)
 	case CAPFILE_STICKY_OWNER:
 		return "another user's file in a sticky world-writable directory";
 	case CAPFILE_STICKY_LINKS:
-		return "a file with more than one hard link in a sticky world-writable directory";
+		return "a file with more than one hard link in a sticky "
+		       "world-writable directory";
 	case CAPFILE_IS_STDIO:
 		return "is this program's own stdout or stderr";
 	case CAPFILE_LOCK_TIMEOUT:
@@ -59,8 +60,8 @@ static int exec_direct(const char *target, char **argv, char **envp)
 	return spawn_exec_rc(errno);
 }
 
-/* README "Capture file safety", fail open: every path on which capturing turns out to be
- * impossible ends here, and only here the configuration decides: say
+/* README "Capture file safety", fail open: every path on which
+ * capturing turns out to be impossible ends here, and only here the configuration decides: say
  * why (err, or the text why), then run the target uncaptured, or refuse
  * (CONFIG_FAIL_CLOSED). */
 static int uncaptured(const struct applet *a, char **argv, char **envp,

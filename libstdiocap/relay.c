@@ -5,8 +5,9 @@
  * and the poll set is rebuilt from that state every turn, so a slow
  * reader paces its writer and nothing can deadlock. Reads are exactly
  * 8192 bytes, one record each; everything read in one turn is captured
- * with one locked writev before any of it is forwarded (README "Interface"), which
- * is what keeps the relay from being bound by system calls.
+ * with one locked writev before any of it is forwarded (README
+ * "Interface"), which is what keeps the relay from being bound by
+ * system calls.
  *
  * No read or write here ever blocks (README "Known limits"): the child's
  * pipes are non-blocking, and the caller's fds, whose flags are shared
@@ -179,7 +180,8 @@ struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
 	r->cap = cap;
 	r->sigfd = sigfd;
 	r->sig = ss;
-	/* as PID 1 (README "Installing into a rootfs or initramfs") the target is our parent */
+	/* as PID 1 (README "Installing into a rootfs or initramfs") the
+	 * target is our parent */
 	r->child = sp->pid == 1 ? 0 : sp->pid;
 	r->pid = (uint32_t)sp->pid;
 	r->status = r->stopsig = r->hungup = r->write_errno = 0;

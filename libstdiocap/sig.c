@@ -17,8 +17,8 @@
 
 #include "stdiocap.h"
 
-/* README "Terminals": what a kill of the wrapper's pid must pass on to the child.
- * The job-control stops are among them (README "Terminals"): read
+/* README "Terminals": what a kill of the wrapper's pid must pass on to
+ * the child. The job-control stops are among them: read
  * from the signalfd, they never stop the wrapper while its child runs;
  * the wrapper stops only when the child has stopped (sig_stop_like). */
 static const int forwarded[] = {

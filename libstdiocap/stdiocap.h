@@ -427,8 +427,8 @@ struct capread {
 void capread_init(struct capread *cr, int fd);
 
 /* Reads the global header (first call) and the next record, checked
- * as doc/capture-format.md §9 says. Returns 1 with *rec filled, 0 at a clean end of input
- * (on a record boundary), -1 with cr->err set: the record that failed is
+ * as doc/capture-format.md §9 says. Returns 1 with *rec filled, 0 at a
+ * clean end of input (on a record boundary), -1 with cr->err set: the record that failed is
  * number cr->number + 1 at offset cr->offset. Reads at most sizeof
  * cr->buf bytes ahead and never allocates, whatever the input. */
 int capread_next(struct capread *cr, struct capread_record *rec);
