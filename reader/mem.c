@@ -59,8 +59,10 @@ void mem_init(void)
 	if (n <= 0)
 		return;
 	cg[n] = 0;
-	s = strstr(cg, "0::/");
-	if (!s || (s != cg && s[-1] != '\n'))
+	/* the line of the unified hierarchy (no strstr: it is large) */
+	for (s = cg; *s && strncmp(s, "0::/", 4); s = *s ? s + 1 : s)
+		s += strcspn(s, "\n");
+	if (!*s)
 		return;
 	s += 3;
 	s[strcspn(s, "\n")] = 0;

@@ -16,13 +16,15 @@
 
 #include "read.h"
 
-enum { BUF = 65536 };
+/* o->mem: the output buffer, then the copy's name (no bss: every
+ * wrapper would carry it) */
+enum { BUF = 65536, NAME = 4096 };
 
 static struct {
 	int fd;			/* the copy; -1: none */
 	int failed;		/* a write failed (said) */
-	size_t len;		/* bytes in the buffer (o->mem) */
-	char name[4096];	/* the copy's name, for messages */
+	size_t len;		/* bytes in the buffer */
+	char *name;		/* the copy's name, for messages */
 	unsigned long kept;
 } rp;
 
@@ -67,20 +69,21 @@ static void rp_begin(const struct read_opts *o)
 	rp.failed = 1;
 	rp.len = 0;
 	rp.kept = 0;
+	rp.name = (char *)o->mem + BUF;
 	if (!out && !isatty(1)) {
 		rp.fd = 1;
 		memcpy(rp.name, "stdout", 7);
 	} else {
 		if (!out) {
 			n = strlen(o->file);
-			if (n > sizeof rp.name - 10) {
+			if (n > NAME - 10) {
 				msg(o->file, ": --repair: name too long for "
 				    "FILE.repaired: name OUT");
 				return;
 			}
 			memcpy(rp.name, o->file, n);
 			memcpy(rp.name + n, ".repaired", 10);
-		} else if (strlen(out) < sizeof rp.name) {
+		} else if (strlen(out) < NAME) {
 			memcpy(rp.name, out, strlen(out) + 1);
 		} else {
 			msg(out, ": name too long");
@@ -142,7 +145,7 @@ static int rp_end(const struct read_opts *o)
 }
 
 const struct read_cmd read_repair = {
-	.mem = BUF,
+	.mem = BUF + NAME,
 	.more = 1,
 	.repairs = 1,
 	.check = rp_check,
