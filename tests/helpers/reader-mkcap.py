@@ -6,13 +6,14 @@ Usage: reader-mkcap.py conc N OUT      N processes alive at once, a tree
        reader-mkcap.py seq N OUT       N processes one after another
        reader-mkcap.py reuse OUT       a PID reused by an unrecorded process
        reader-mkcap.py payload OUT     a record whose payload is a capture
-       reader-mkcap.py damage HOW IN OUT
-           HOW: zeros (512 zero bytes inserted at a record boundary in the
-           middle), junk (300 bytes of junk there), torn (the middle record
-           cut to its first half, the next records after it), tail (512
-           zero bytes appended: a power cut), hdr (the middle record's
-           IPv4 checksum broken). Prints "OFFSET BYTES LOST": where the
-           damage is, the bytes a reader skips, the records lost.
+       reader-mkcap.py damage HOW IN OUT [K]
+           HOW: zeros (512 zero bytes inserted before record K, default
+           the middle one), junk (300 bytes of junk there), torn (record
+           K cut to its first half, the next records after it), tail (512
+           zero bytes appended: a power cut), hdr (record K's IPv4
+           checksum broken). Prints "OFFSET BYTES LOST K": where the
+           damage is, the bytes a reader skips, the records lost (record
+           K, or none).
        reader-mkcap.py drop IN OUT K   IN without its record number K (from 1)
 """
 
@@ -119,31 +120,33 @@ def boundaries(data):
     return out
 
 
-def damage(how, data):
-    b = boundaries(data)
-    k = len(b) // 2
+def damage(how, data, k=None):
+    b = boundaries(data) + [len(data)]
+    k = (len(b) - 1) // 2 if k is None else k - 1
     off = b[k]
     if how == "zeros":
-        return data[:off] + bytes(512) + data[off:], (off, 512, 0)
+        return data[:off] + bytes(512) + data[off:], (off, 512, 0, k + 1)
     if how == "junk":
         rnd = random.Random(7)
         junk = bytes(rnd.randrange(256) for _ in range(300))
-        return data[:off] + junk + data[off:], (off, 300, 0)
+        return data[:off] + junk + data[off:], (off, 300, 0, k + 1)
     if how == "torn":
         size = b[k + 1] - off
-        return data[:off + size // 2] + data[off + size:], (off, size // 2, 1)
+        return (data[:off + size // 2] + data[off + size:],
+                (off, size // 2, 1, k + 1))
     if how == "tail":
-        return data + bytes(512), (len(data), 512, 0)
+        return data + bytes(512), (len(data), 512, 0, k + 1)
     if how == "hdr":
         data = bytearray(data)
         data[off + 16 + 14 + 10] ^= 0xff
-        return bytes(data), (off, b[k + 1] - off, 1)
+        return bytes(data), (off, b[k + 1] - off, 1, k + 1)
     sys.exit("damage: unknown HOW " + how)
 
 
 def main(a):
     if a[0] == "damage":
-        out, what = damage(a[1], open(a[2], "rb").read())
+        out, what = damage(a[1], open(a[2], "rb").read(),
+                           int(a[4]) if len(a) > 4 else None)
         open(a[3], "wb").write(out)
         print(*what)
         return
