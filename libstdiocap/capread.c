@@ -50,8 +50,8 @@ static long get(struct capread *cr, size_t n)
 
 	if (n > sizeof cr->buf)
 		n = sizeof cr->buf;
-	if (cr->len - cr->off >= n)
-		return n;
+	if (cr->len - cr->off >= n || cr->eof)
+		return cr->len - cr->off >= n ? (long)n : (long)(cr->len - cr->off);
 	memmove(cr->buf, cr->buf + cr->off, cr->len - cr->off);
 	cr->len -= cr->off;
 	cr->off = 0;
@@ -59,8 +59,10 @@ static long get(struct capread *cr, size_t n)
 		r = io_read(cr->fd, cr->buf + cr->len, sizeof cr->buf - cr->len);
 		if (r < 0)
 			return -1;
-		if (!r)
+		if (!r) {
+			cr->eof = 1;	/* scanning damage asks again and again */
 			break;
+		}
 		cr->len += r;
 	}
 	return cr->len < n ? (long)cr->len : (long)n;
