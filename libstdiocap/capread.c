@@ -201,7 +201,7 @@ static size_t torn_to_end(struct capread *cr, size_t n)
 
 int capread_next(struct capread *cr, struct capread_record *rec)
 {
-	struct frame_head h;
+	struct frame_head h, next;
 	enum capread_error e;
 	uint32_t val = 0;
 	size_t total, cut;
@@ -237,8 +237,11 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 				skip(cr, cut, CAPREAD_CUT, total);
 				continue;
 			}
+			/* the next record header alone: decoding the whole
+			 * next record would decode every record twice */
 			if (!cr->resync || (size_t)n < total + FRAME_PCAP_LEN ||
-			    chain(cr, cr->off + total, cr->off + total + 1))
+			    frame_decode_pcap(cr->buf + cr->off + total, &next,
+					      &val) == CAPREAD_OK)
 				break;
 			cut = torn_by(cr, total);
 			if (!cut)
