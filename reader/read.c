@@ -80,6 +80,7 @@ static struct {
 	} mem;			/* the command's o->mem */
 } rd;
 
+/* ---- instances through the hooks (the table is inst.c's) */
 
 static int inst_start(struct inst *p)
 {
