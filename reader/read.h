@@ -1,6 +1,10 @@
-/* read.h - the capture reader: one driver (read.c) and one file per
- * command (ps.c, tree.c, transcript.c, extract.c), in toybox ps.c's
- * shape. README "Reading a capture" is the user's side of it.
+/* read.h - the capture reader: one driver (read.c) with its table of
+ * live instances (inst.c), and one file per command (ps.c, tree.c,
+ * transcript.c, extract.c, chart.c, repair.c), in toybox ps.c's shape.
+ * Beside them, knowing no reader type: the tree builder (ptree.h), the
+ * memory within a budget (mem.h), pure formatting (fmt.h) and the
+ * buffered output (out.h). README "Reading a capture" is the user's
+ * side of it.
  * SPDX-License-Identifier: MIT
  *
  * The driver owns everything common: the command line (the options of
