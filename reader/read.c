@@ -324,7 +324,7 @@ static int open_capture(const char *path, struct stat *sb)
 		    S_ISDIR(sb->st_mode) ? ": a directory" :
 		    S_ISCHR(sb->st_mode) || S_ISBLK(sb->st_mode) ? ": a device" :
 		    ": a socket", ", not a capture file (read a stream with - "
-		    "as FILE: stdiocap --ps - <" , path, ")");
+		    "as FILE: stdiocap ", rd.name, " - <", path, ")");
 		close(fd);
 		return -1;
 	}
