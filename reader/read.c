@@ -302,63 +302,6 @@ static void cap_start(void)
 	rd.cr->lookahead = S_ISREG(rd.sb.st_mode);
 }
 
-/* Opens path for reading without ever blocking (a FIFO at the path
- * would wait for a writer, a device may do anything) and refuses what
- * is not a regular file: fd, or -1 (said). */
-static int open_capture(const char *path, struct stat *sb)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), fl;
-
-	if (fd < 0) {
-		msg_sys(errno, path);
-		return -1;
-	}
-	if (fstat(fd, sb) < 0 || (fl = fcntl(fd, F_GETFL)) < 0 ||
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-		msg_sys(errno, path);
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(sb->st_mode)) {
-		msg(path, S_ISFIFO(sb->st_mode) ? ": a FIFO" :
-		    S_ISDIR(sb->st_mode) ? ": a directory" :
-		    S_ISCHR(sb->st_mode) || S_ISBLK(sb->st_mode) ? ": a device" :
-		    ": a socket", ", not a capture file (read a stream with - "
-		    "as FILE: stdiocap ", rd.name, " - <", path, ")");
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Whose capture it is: a note when another user wrote it, since its
- * records then say what that user chose (a crafted file at the default
- * path would show made-up history as this user's). */
-static void owner_note(const char *path, const struct stat *sb)
-{
-	char u[FMT_ULL + 1], me[FMT_ULL + 1], dir[4096];
-	const char *slash = strrchr(path, '/');
-	struct stat d;
-	size_t n;
-	int sticky = 0;
-
-	if (sb->st_uid == geteuid())
-		return;
-	n = slash ? (size_t)(slash - path) + 1 : 0;
-	if (n < sizeof dir - 1) {
-		memcpy(dir, n ? path : ".", n ? n : 1);
-		dir[n ? n : 1] = 0;
-		sticky = stat(dir, &d) == 0 && d.st_mode & S_ISVTX &&
-			 d.st_uid != geteuid();
-	}
-	u[fmt_u(u, sb->st_uid)] = 0;
-	me[fmt_u(me, geteuid())] = 0;
-	msg(path, ": note: written by uid ", u, ", not by you (uid ", me,
-	    sticky ? "), in a shared sticky directory: its records are what "
-		     "that user put there" :
-		     "): its records are what that user put there");
-}
-
 /* Reads on from pos (a record boundary, or 0: the global header) with
  * fd, after a pause of --follow. From 0 (a file truncated or replaced),
  * the live instances are forgotten without a hook: their wrappers write
@@ -687,10 +630,10 @@ static int open_input(void)
 		msg_sys(errno, rd.o.file);
 		return 1;
 	}
-	rd.fd = open_capture(rd.o.file, &rd.sb);
+	rd.fd = open_capture(rd.o.file, &rd.sb, rd.name);
 	if (rd.fd < 0)
 		return 1;
-	owner_note(rd.o.file, &rd.sb);
+	open_note_owner(rd.o.file, &rd.sb);
 	return 0;
 }
 
