@@ -72,6 +72,9 @@ static struct {
 	off_t seen_size;	/* --follow: the file when last read */
 	struct timespec seen_mtime;
 	int nomem;		/* the table could not grow: stopped */
+	long long tail_gap;	/* --follow: where damage running to the end
+				 * began (a writer may cut it), else -1 */
+	long long said_gap;	/* ... a gap from there was said already */
 	char *pos[5];		/* the positional arguments */
 	struct capread *cr;	/* in the run's memory */
 	struct {
@@ -344,6 +347,20 @@ static int follow_wait(void)
 			msg_sys(errno, rd.o.file);
 			return -1;
 		}
+		if (rd.tail_gap >= 0 && rd.sb.st_size >= rd.tail_gap &&
+		    (rd.sb.st_size != rd.seen_size ||
+		     rd.sb.st_mtim.tv_sec != rd.seen_mtime.tv_sec ||
+		     rd.sb.st_mtim.tv_nsec != rd.seen_mtime.tv_nsec)) {
+			/* the damage at the end may have been cut off and
+			 * written over (a writer's repair after a power
+			 * cut): read again from where it began, without
+			 * saying the same gap twice */
+			rd.seen_size = rd.sb.st_size;
+			rd.seen_mtime = rd.sb.st_mtim;
+			rd.said_gap = pos = rd.tail_gap;
+			rd.tail_gap = -1;
+			return reread(pos);
+		}
 		if (rd.sb.st_size < pos) {
 			msg(rd.o.file, ": file truncated: reading it again from the start");
 			return reread(0);
@@ -406,6 +423,9 @@ static int next(struct capread_record *r)
 		if (out_error())
 			return 0;
 		n = capread_next(rd.cr, r);
+		if (n >= 0)	/* --follow: damage up to the end, for now */
+			rd.tail_gap = !n && rd.cr->gap ?
+				      (long long)rd.cr->gap_at : -1;
 		start = n > 0 ? rd.cr->offset - FRAME_RECORD_LEN - r->len : rd.cr->offset;
 		if (rd.cr->started && !rd.begun) {
 			rd.begun = 1;
@@ -421,6 +441,8 @@ static int next(struct capread_record *r)
 			rd.cr->offset = FRAME_GLOBAL_LEN;
 			return -1;
 		}
+		if (rd.cr->gap && (long long)rd.cr->gap_at == rd.said_gap)
+			rd.cr->gap = 0;		/* --follow: said before */
 		if (rd.cr->gap && (rd.limit < 0 || rd.cr->gap_at < lim)) {
 			if (rd.limit >= 0 && rd.cr->gap_at + rd.cr->gap > lim)
 				rd.cr->gap = lim - rd.cr->gap_at;
@@ -457,6 +479,7 @@ static int run(void)
 	struct capread_record r;
 	int n, rc = 0;
 
+	rd.tail_gap = rd.said_gap = -1;
 	rd.follow = rd.o.set & OPT_FOLLOW && S_ISREG(rd.sb.st_mode);
 	rd.limit = S_ISREG(rd.sb.st_mode) && !rd.follow ? rd.sb.st_size : -1;
 	rd.seen_size = rd.sb.st_size;
