@@ -30,6 +30,11 @@ enum { APPLET_STDIN_PASSTHROUGH = 1, APPLET_INTERACTIVE = 2 };
 #else
 # define ENABLE_TTY_INTERPOSE 0
 #endif
+#ifdef CONFIG_FILE_TAP
+# define ENABLE_FILE_TAP 1
+#else
+# define ENABLE_FILE_TAP 0
+#endif
 #ifdef CONFIG_FAIL_OPEN_NOTICE
 # define ENABLE_FAIL_OPEN_NOTICE 1
 #else

@@ -92,12 +92,15 @@ static void capture_lost(int err, const struct capfile *cf)
 		msg_sys(err, "capture stopped: ", cf->path);
 }
 
-/* README "Terminals": what the child inherits rather than relayed. */
+/* README "Terminals": what the child inherits rather than relayed.
+ * Regular files too (doc/capture-format.md §4.1), except as PID 1, whose
+ * relay is not the target's parent and cannot tell when it is done. */
 static int relay_flags(const struct applet *a)
 {
 	return (a->flags & APPLET_STDIN_PASSTHROUGH ? RELAY_STDIN_OWN : 0) |
 	       (a->flags & APPLET_INTERACTIVE ? RELAY_INTERACTIVE : 0) |
-	       (ENABLE_TTY_INTERPOSE ? RELAY_TTY_INTERPOSE : 0);
+	       (ENABLE_TTY_INTERPOSE ? RELAY_TTY_INTERPOSE : 0) |
+	       (ENABLE_FILE_TAP && getpid() != 1 ? RELAY_FILES : 0);
 }
 
 /* The execve records, written by the vfork child before execve (spawn.c

@@ -61,6 +61,8 @@ struct relay {
 	int stdin_allowed;	/* 0 while a background job on a tty */
 	int in_pipe_size;	/* capacity of the child's stdin pipe */
 	const struct sig_state *sig;
+	struct tap tap[3];	/* regular files read back, by event (tap.c) */
+	int tap_ms;		/* the next look at them, at the latest */
 };
 
 /* Three 48 KiB buffers, off the stack; one relay per process. */
@@ -70,6 +72,11 @@ static struct relay relay;
  * whether it was brought to the foreground: bash's `fg` of a running
  * job sends no SIGCONT (README "Terminals"). */
 enum { FOREGROUND_POLL_MS = 100 };
+
+/* How long a wrapper whose target writes only to files goes without
+ * looking at them (doc/capture-format.md §4.1): soon after they moved,
+ * then twice as long each time they did not, up to a second. */
+enum { TAP_MIN_MS = 20, TAP_MAX_MS = 1000 };
 
 /* "/proc/self/fd/N" opened anew: a file description of our own, whose
  * flags are ours to choose. -1 if that cannot be had (no /proc). */
@@ -126,6 +133,7 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 		if (relay.tty_in < 0)
 			mode[0] = SPAWN_INHERIT;
 	}
+	tap_plan(relay.tap, mode, flags & RELAY_FILES);
 }
 
 static void output_init(struct stream *s, int fd)
@@ -186,6 +194,7 @@ struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
 	r->pid = (uint32_t)sp->pid;
 	r->status = r->stopsig = r->hungup = r->write_errno = 0;
 	r->stdin_allowed = 1;
+	r->tap_ms = TAP_MIN_MS;
 	r->in_pipe_size = in->to >= 0 ?
 			  io_fcntl(in->to, F_GETPIPE_SZ, 0) : -1;
 	return r;
@@ -426,6 +435,54 @@ static int stdin_extra_chunks(const struct relay *r)
 	return want;
 }
 
+/* Reads back what the target's offsets moved over in its files and
+ * captures it, up to a full buffer per file; 1 when a buffer filled
+ * (more may be waiting), else 0. */
+static int tap_sample(struct relay *r, void (*lost)(int, const struct capfile *))
+{
+	struct capfile_record rec[3 * RELAY_SLOTS];
+	struct stream *s;
+	size_t n = 0;
+	ssize_t got;
+	int i, full = 0;
+
+	if (!r->cap || r->cap->fd < 0)
+		return 0;
+	for (i = EVENT_STDIN; i <= EVENT_STDERR; i++) {
+		s = &r->stream[i];
+		while (r->tap[i].fd >= 0 &&
+		       s->len + FRAME_PAYLOAD_MAX <= sizeof s->buf) {
+			got = tap_read(&r->tap[i], s->buf + s->len,
+				       FRAME_PAYLOAD_MAX);
+			if (got < 0)
+				tap_close(&r->tap[i]);
+			if (got <= 0)
+				break;
+			rec[n].data = s->buf + s->len;
+			rec[n].len = (size_t)got;
+			rec[n].event = (enum frame_event)i;
+			n++;
+			s->len += (size_t)got;
+		}
+		if (s->len + FRAME_PAYLOAD_MAX > sizeof s->buf)
+			full = 1;
+	}
+	r->tap_ms = n ? TAP_MIN_MS : r->tap_ms * 2 > TAP_MAX_MS ?
+		    TAP_MAX_MS : r->tap_ms * 2;
+	capture(r, rec, n, lost);
+	/* nothing of it is forwarded: the target wrote or read it itself */
+	for (i = EVENT_STDIN; i <= EVENT_STDERR; i++)
+		if (r->tap[i].fd >= 0)
+			r->stream[i].len = 0;
+	return full;
+}
+
+static int tapping(const struct relay *r)
+{
+	return r->cap && r->cap->fd >= 0 &&
+	       (r->tap[0].fd >= 0 || r->tap[1].fd >= 0 || r->tap[2].fd >= 0);
+}
+
 /* Done when both outputs are at EOF with nothing held for the caller and
  * the child is reaped; after a hangup, as soon as the child is. */
 static int finished(const struct relay *r)
@@ -450,7 +507,7 @@ int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 	struct pollfd pfd[POLL_MAX];
 	struct stream *who[POLL_MAX];
 	struct capfile_record rec[3 * RELAY_SLOTS];	/* a full round */
-	int in_slot, sig_slot, eof, timeout, ready, ret = 0;
+	int in_slot, sig_slot, eof, timeout, ready, more = 0, ret = 0;
 	size_t i, k, n;
 
 	stdin_check_foreground(r);
@@ -489,6 +546,9 @@ int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 		timeout = r->stopsig && r->child > 0 ? 0 :
 			  in->from >= 0 && !r->stdin_allowed ?
 			  FOREGROUND_POLL_MS : -1;
+		if (tapping(r) && r->child > 0 &&
+		    (timeout < 0 || r->tap_ms < timeout))
+			timeout = more ? 0 : r->tap_ms;
 		ready = poll(pfd, k, timeout);
 		if (ready < 0) {
 			if (errno == EINTR)
@@ -496,6 +556,9 @@ int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 			ret = -1;
 			break;
 		}
+		/* every wake looks at the files first: what the target
+		 * wrote there before it stopped or wrote to a pipe */
+		more = tapping(r) && tap_sample(r, lost);
 		if (ready == 0) {
 			if (r->stopsig && r->child > 0)
 				mirror_stop(r);
@@ -546,6 +609,11 @@ int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 		reap(r, 0);
 		errno = err;
 	}
+	/* the child is gone: the rest of what it moved over */
+	while (tapping(r) && tap_sample(r, lost))
+		;
+	for (i = EVENT_STDIN; i <= EVENT_STDERR; i++)
+		tap_close(&r->tap[i]);
 	end->status = r->status;
 	end->write_errno = r->write_errno;
 	return ret;

@@ -343,6 +343,31 @@ int spawn_child(struct spawn *sp, const char *path, char *const argv[],
  * sp->pid = the target's pid (1). */
 int spawn_relay(struct spawn *sp, const enum spawn_fd mode[3]);
 
+/* ---- tap.c: a regular file on fds 0-2 handed to the target as it is,
+ * captured by reading back what its offset moved over
+ * (doc/capture-format.md §4.1) */
+
+struct tap {
+	int fd;		/* the caller's fd 0-2, whose offset the target moves;
+			 * -1: not a tap */
+	int rfd;	/* the same file, readable (fd itself or our own) */
+	off_t mark;	/* recorded up to here: the furthest offset read back */
+};
+
+/* With on, for each of fds 0-2 that mode[] would relay through a pipe
+ * and that is a regular file the wrapper can read back: a tap, and mode[i] becomes
+ * SPAWN_INHERIT. Of fds that share one file description (`>f 2>&1`)
+ * only the first of stdout, stderr, stdin is a tap; the others are
+ * inherited and recorded through it. Taps not made have fd -1. */
+void tap_plan(struct tap tap[3], enum spawn_fd mode[3], int on);
+
+/* Reads into buf at most len bytes of what the offset moved over since
+ * the last call (pread: nothing is consumed); 0 when nothing new, -1
+ * with errno. */
+ssize_t tap_read(struct tap *t, void *buf, size_t len);
+
+void tap_close(struct tap *t);
+
 /* ---- relay.c: the poll loop between the caller and the child */
 
 /* Output is read up to RELAY_SLOTS chunks per poll round, so that one
@@ -354,6 +379,7 @@ enum {
 	RELAY_STDIN_OWN = 1,	/* stdin inherited: neither read nor captured */
 	RELAY_INTERACTIVE = 2,	/* every fd 0-2 that is a terminal inherited */
 	RELAY_TTY_INTERPOSE = 4, /* a terminal stdin read anyway */
+	RELAY_FILES = 8,	/* regular files inherited and tapped (tap.c) */
 };
 
 /* The loop's state is private to relay.c; there is one per process. */
