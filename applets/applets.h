@@ -15,8 +15,8 @@ struct applet {
 	int flags;	/* APPLET_* below, from scripts/mkapplets.c */
 };
 
-/* CONFIG_STDIN_PASSTHROUGH, CONFIG_INTERACTIVE membership. */
-enum { APPLET_STDIN_PASSTHROUGH = 1, APPLET_INTERACTIVE = 2 };
+/* CONFIG_STDIN_PASSTHROUGH, CONFIG_INTERACTIVE, CONFIG_SHELLS membership. */
+enum { APPLET_STDIN_PASSTHROUGH = 1, APPLET_INTERACTIVE = 2, APPLET_SHELL = 4 };
 
 /* Booleans as 0/1, so code says if (ENABLE_X) and every configuration is
  * compiled and type-checked (BusyBox style). */

@@ -92,13 +92,70 @@ static void capture_lost(int err, const struct capfile *cf)
 		msg_sys(err, "capture stopped: ", cf->path);
 }
 
-/* README "Terminals": what the child inherits rather than relayed.
- * Regular files too (doc/capture-format.md §4.1), except as PID 1, whose
- * relay is not the target's parent and cannot tell when it is done. */
-static int relay_flags(const struct applet *a)
+/* 1 if s is the string t. */
+static int is(const char *s, const char *t)
 {
+	while (*s && *s == *t)
+		s++, t++;
+	return *s == *t;
+}
+
+/* How a shell started with argv decides whether it is interactive
+ * (POSIX sh, "Options": -i, or no -c and no script operand with a
+ * terminal on stdin; bash, dash and BusyBox ash agree): SHELL_FORCED
+ * for -i, SHELL_IF_TTY when it will be with a terminal stdin, else
+ * SHELL_NOT (sh -c, sh SCRIPT). */
+enum { SHELL_NOT, SHELL_IF_TTY, SHELL_FORCED };
+
+static int shell_mode(char **argv)
+{
+	char **a = argv + 1;
+	const char *p;
+	int cmd = 0, forced = 0, from_stdin = 0;
+
+	for (; *a && (**a == '-' || **a == '+'); a++) {
+		p = *a;
+		if (is(p, "-") || is(p, "--")) {
+			a++;
+			break;
+		}
+		if (p[1] == '-') {	/* bash's long options */
+			if ((is(p, "--rcfile") || is(p, "--init-file")) && a[1])
+				a++;
+			continue;
+		}
+		for (p++; *p; p++) {
+			if (*p == 'c')
+				cmd = 1;
+			else if (*p == 'i' && **a == '-')
+				forced = 1;
+			else if (*p == 's')
+				from_stdin = 1;
+			else if ((*p == 'o' || *p == 'O') && a[1]) {
+				a++;	/* -o NAME */
+				break;
+			}
+		}
+	}
+	if (forced)
+		return SHELL_FORCED;
+	return cmd || (*a && !from_stdin) ? SHELL_NOT : SHELL_IF_TTY;
+}
+
+/* README "Terminals": what the child inherits rather than relayed. A
+ * shell (CONFIG_SHELLS) that will be interactive is an interactive
+ * applet: at a console it must prompt, edit lines and survive ^C as
+ * bare. Regular files too (doc/capture-format.md §4.1), except as PID 1,
+ * whose relay is not the target's parent and cannot tell when it is
+ * done. */
+static int relay_flags(const struct applet *a, char **argv)
+{
+	int shell = a->flags & APPLET_SHELL ? shell_mode(argv) : SHELL_NOT;
+
 	return (a->flags & APPLET_STDIN_PASSTHROUGH ? RELAY_STDIN_OWN : 0) |
-	       (a->flags & APPLET_INTERACTIVE ? RELAY_INTERACTIVE : 0) |
+	       (a->flags & APPLET_INTERACTIVE || shell == SHELL_FORCED ?
+		RELAY_INTERACTIVE : 0) |
+	       (shell == SHELL_IF_TTY ? RELAY_SHELL : 0) |
 	       (ENABLE_TTY_INTERPOSE ? RELAY_TTY_INTERPOSE : 0) |
 	       (ENABLE_FILE_TAP && getpid() != 1 ? RELAY_FILES : 0);
 }
@@ -189,7 +246,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	}
 	if (!path || !*path)
 		path = CONFIG_DEFAULT_PCAP;
-	relay_plan(mode, relay_flags(a));
+	relay_plan(mode, relay_flags(a, argv));
 
 	if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES,
 			 CONFIG_LOCK_TIMEOUT_MS, &why) < 0)

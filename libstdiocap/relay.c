@@ -106,6 +106,8 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 	int i, fl;
 
 	relay.tty_in = -1;
+	if ((flags & RELAY_SHELL) && is_tty(0))
+		flags |= RELAY_INTERACTIVE;	/* an interactive shell */
 	for (i = 0; i < 3; i++) {
 		fl = io_fcntl(i, F_GETFL, 0);
 		if (fl < 0)

@@ -269,6 +269,14 @@ void capfile_close(struct capfile *cf);
  * exec'd this wrapper in place), 0 as PID 1. */
 uint32_t lineage_parent(int capfd);
 
+/* The nearest ancestor of this process that is a stdiocap relay holding
+ * the file capfd is open on and that what is written to outfd can reach
+ * (README "Reading a capture": --follow would read back what it
+ * prints): outfd is a pipe or socket, or a file that relay holds (a
+ * file it reads back, doc/capture-format.md §4.1). 0 if none, or where
+ * /proc cannot say. */
+pid_t lineage_relay_above(int capfd, int outfd);
+
 /* ---- sig.c: the signal state a run starts with, forwards and ends with */
 
 struct sig_state {
@@ -380,6 +388,7 @@ enum {
 	RELAY_INTERACTIVE = 2,	/* every fd 0-2 that is a terminal inherited */
 	RELAY_TTY_INTERPOSE = 4, /* a terminal stdin read anyway */
 	RELAY_FILES = 8,	/* regular files inherited and tapped (tap.c) */
+	RELAY_SHELL = 16,	/* RELAY_INTERACTIVE if stdin is a terminal */
 };
 
 /* The loop's state is private to relay.c; there is one per process. */
