@@ -102,16 +102,18 @@ static int is_relay(pid_t pid, const struct stat *self, const struct stat *cap)
 	       holds_file(pid, cap);
 }
 
-uint32_t lineage_parent(int capfd)
+uint32_t lineage_parent(int capfd, pid_t pid, const struct stat *exe)
 {
 	struct stat self, cap;
 	pid_t ppid = getppid();
 
-	if (getpid() == 1)
+	if (pid == 1)
 		return 0;	/* no parent: 10.0.0.0 */
-	if (ppid > 1 && io_stat("/proc/self/exe", &self) == 0 &&
-	    io_fstat(capfd, &cap) == 0 && is_relay(ppid, &self, &cap))
-		return getpid();
+	if (!exe && io_stat("/proc/self/exe", &self) == 0)
+		exe = &self;
+	if (ppid > 1 && exe && io_fstat(capfd, &cap) == 0 &&
+	    is_relay(ppid, exe, &cap))
+		return (uint32_t)pid;
 	return ppid;
 }
 

@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,24 +101,31 @@ static int is_tty(int fd)
 	return syscall(SYS_ioctl, fd, TIOCGWINSZ, &ws) == 0;
 }
 
+/* The null device (1, 3 on Linux everywhere). */
+static int is_null(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3);
+}
+
 void relay_plan(enum spawn_fd mode[3], int flags)
 {
 	struct stat st;
-	int i, fl;
+	int i, fl, fls[3];
 
 	relay.tty_in = -1;
 	if ((flags & RELAY_SHELL) && is_tty(0))
 		flags |= RELAY_INTERACTIVE;	/* an interactive shell */
 	for (i = 0; i < 3; i++) {
-		fl = io_fcntl(i, F_GETFL, 0);
+		fl = fls[i] = io_fcntl(i, F_GETFL, 0);
 		if (fl < 0)
 			mode[i] = SPAWN_CLOSED;
 		/* README "Reliability": what the wrapper cannot use as the child
-		 * would is the child's to fail on, as bare */
+		 * would is the child's to fail on, as bare; /dev/null has
+		 * nothing to read, so nothing to relay or capture */
 		else if ((fl & O_PATH) ||
 			 (fl & O_ACCMODE) == (i ? O_RDONLY : O_WRONLY) ||
 			 (i == 0 && io_fstat(0, &st) == 0 &&
-			  S_ISDIR(st.st_mode)))
+			  (S_ISDIR(st.st_mode) || is_null(&st))))
 			mode[i] = SPAWN_INHERIT;
 		else if ((flags & RELAY_INTERACTIVE) && is_tty(i))
 			mode[i] = SPAWN_INHERIT;
@@ -135,7 +143,7 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 		if (relay.tty_in < 0)
 			mode[0] = SPAWN_INHERIT;
 	}
-	tap_plan(relay.tap, mode, flags & RELAY_FILES);
+	tap_plan(relay.tap, mode, fls, flags & RELAY_FILES);
 }
 
 static void output_init(struct stream *s, int fd)

@@ -265,9 +265,10 @@ void capfile_close(struct capfile *cf);
 /* ---- lineage.c: who ran this program (README "Lineage") */
 
 /* The pid the records of this run name as their parent: getppid(), or
- * our own pid when the parent is a stdiocap relay (a recorded program
- * exec'd this wrapper in place), 0 as PID 1. */
-uint32_t lineage_parent(int capfd);
+ * our own pid (pid) when the parent is a stdiocap relay (a recorded
+ * program exec'd this wrapper in place), 0 as PID 1. exe: what
+ * /proc/self/exe is, if the caller has it (NULL: looked up here). */
+uint32_t lineage_parent(int capfd, pid_t pid, const struct stat *exe);
 
 /* The nearest ancestor of this process that is a stdiocap relay holding
  * the file capfd is open on and that what is written to outfd can reach
@@ -363,11 +364,12 @@ struct tap {
 };
 
 /* With on, for each of fds 0-2 that mode[] would relay through a pipe
- * and that is a regular file the wrapper can read back: a tap, and mode[i] becomes
+ * and that is a regular file the wrapper can read back (fl: the fds'
+ * F_GETFL flags): a tap, and mode[i] becomes
  * SPAWN_INHERIT. Of fds that share one file description (`>f 2>&1`)
  * only the first of stdout, stderr, stdin is a tap; the others are
  * inherited and recorded through it. Taps not made have fd -1. */
-void tap_plan(struct tap tap[3], enum spawn_fd mode[3], int on);
+void tap_plan(struct tap tap[3], enum spawn_fd mode[3], const int fl[3], int on);
 
 /* Reads into buf at most len bytes of what the offset moved over since
  * the last call (pread: nothing is consumed); 0 when nothing new, -1
@@ -405,7 +407,8 @@ struct relay_end {
 /* Decides mode[] for the child's fds 0-2 from the caller's fds and
  * flags: a closed fd stays closed, one the wrapper could not use the
  * same way (a directory or write-only fd as stdin, a read-only
- * stdout) and a terminal stdin are inherited, the rest are pipes. */
+ * stdout), /dev/null as stdin, a terminal stdin and (RELAY_FILES)
+ * regular files are inherited, the rest are pipes. */
 void relay_plan(enum spawn_fd mode[3], int flags);
 
 /* Sets up the relay between the caller's fds 0-2 and sp's pipes, with

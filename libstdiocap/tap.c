@@ -26,7 +26,8 @@ enum { KCMP_FILE_TYPE = 0 };
 static int same_description(int a, int b, const struct stat *sa,
 			    const struct stat *sb)
 {
-	long r = syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE_TYPE, a, b);
+	pid_t self = getpid();
+	long r = syscall(SYS_kcmp, self, self, KCMP_FILE_TYPE, a, b);
 
 	if (r >= 0)
 		return r == 0;
@@ -52,18 +53,18 @@ static int readable(int fd, int fl)
  * is recorded as that output. */
 static const int order[3] = { 1, 2, 0 };
 
-void tap_plan(struct tap tap[3], enum spawn_fd mode[3], int on)
+void tap_plan(struct tap tap[3], enum spawn_fd mode[3], const int fl[3], int on)
 {
 	struct stat st[3];
 	off_t at;
-	int k, j, i, fl, shared;
+	int k, j, i, shared;
 
 	for (i = 0; i < 3; i++)
 		tap[i].fd = tap[i].rfd = -1;
 	for (k = 0; on && k < 3; k++) {
 		i = order[k];
 		if (mode[i] != SPAWN_PIPE || io_fstat(i, &st[i]) < 0 ||
-		    !S_ISREG(st[i].st_mode) || (fl = io_fcntl(i, F_GETFL, 0)) < 0)
+		    !S_ISREG(st[i].st_mode))
 			continue;
 		shared = 0;
 		for (j = 0; j < k && !shared; j++)
@@ -80,9 +81,9 @@ void tap_plan(struct tap tap[3], enum spawn_fd mode[3], int on)
 			continue;
 		/* an O_APPEND write lands at the end, wherever the offset
 		 * was: what was there before is not the target's */
-		if (i && (fl & O_APPEND) && st[i].st_size > at)
+		if (i && (fl[i] & O_APPEND) && st[i].st_size > at)
 			at = st[i].st_size;
-		tap[i].rfd = readable(i, fl);
+		tap[i].rfd = readable(i, fl[i]);
 		if (tap[i].rfd < 0)
 			continue;	/* relayed through a pipe, as before */
 		tap[i].fd = i;
