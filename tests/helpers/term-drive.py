@@ -459,6 +459,18 @@ def scenario_sh_i(w):
     finish(t)
 
 
+def scenario_sh_script(w):
+    """A wrapped sh running a script, and sh -c, at the terminal: not
+    interactive shells, so their output goes through the relay."""
+    t = shell("bash")
+    f = os.path.join(os.environ["OUT"], "t_script.sh")
+    with open(f, "w") as fh:
+        fh.write("echo from-script $((6*7))\n")
+    cmd(t, b"%s/sh %s" % (w, f.encode()), rb"from-script 42\n" + PROMPT)
+    cmd(t, b"%s/sh -c 'echo from-c $((6*7))'" % w, rb"from-c 42\n" + PROMPT)
+    finish(t)
+
+
 def scenario_ctrl_d(w):
     """In a wrapped sh, ^D ends `cat >file`, not the shell."""
     t = shell("bash")
@@ -611,6 +623,7 @@ def main():
         "quit": lambda w: scenario_intr(w, b"\x1c"),
         "sh-i": scenario_sh_i,
         "ctrl-d": scenario_ctrl_d,
+        "sh-script": scenario_sh_script,
         "login": scenario_login,
         "hangup": scenario_hangup,
         "hangup-i": lambda w: scenario_hangup(w, "-i"),
