@@ -96,14 +96,6 @@ static void capture_lost(int err, const struct capfile *cf)
 		msg_sys(err, "capture stopped: ", cf->path);
 }
 
-/* 1 if s is the string t. */
-static int is(const char *s, const char *t)
-{
-	while (*s && *s == *t)
-		s++, t++;
-	return *s == *t;
-}
-
 /* How a shell started with argv decides whether it is interactive
  * (POSIX sh, "Options": -i, or no -c and no script operand with a
  * terminal on stdin; bash, dash and BusyBox ash agree): SHELL_FORCED
@@ -119,15 +111,15 @@ static int shell_mode(char **argv)
 
 	for (; *a && (**a == '-' || **a == '+'); a++) {
 		p = *a;
-		if (is(p, "-") || is(p, "--")) {
+		/* "-" and "--" end the options */
+		if (!p[1] || (p[1] == '-' && !p[2])) {
 			a++;
 			break;
 		}
-		if (p[1] == '-') {	/* bash's long options */
-			if ((is(p, "--rcfile") || is(p, "--init-file")) && a[1])
-				a++;
+		/* bash's long options (--norc); one that takes an argument
+		 * (--rcfile F) makes F look like a script: captured as any */
+		if (p[1] == '-')
 			continue;
-		}
 		for (p++; *p; p++) {
 			if (*p == 'c')
 				cmd = 1;

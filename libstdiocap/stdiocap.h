@@ -366,9 +366,9 @@ struct tap {
 /* With on, for each of fds 0-2 that mode[] would relay through a pipe
  * and that is a regular file the wrapper can read back (fl: the fds'
  * F_GETFL flags): a tap, and mode[i] becomes
- * SPAWN_INHERIT. Of fds that share one file description (`>f 2>&1`)
- * only the first of stdout, stderr, stdin is a tap; the others are
- * inherited and recorded through it. Taps not made have fd -1. */
+ * SPAWN_INHERIT. Of fds on one file (`>f 2>&1`) only the first of
+ * stdout, stderr, stdin is a tap; the others are inherited and recorded
+ * through it. Taps not made have fd -1. */
 void tap_plan(struct tap tap[3], enum spawn_fd mode[3], const int fl[3], int on);
 
 /* Reads into buf at most len bytes of what the offset moved over since

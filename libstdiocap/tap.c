@@ -12,27 +12,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "stdiocap.h"
-
-/* kcmp's KCMP_FILE (<linux/kcmp.h>): the value is the kernel ABI. */
-enum { KCMP_FILE_TYPE = 0 };
-
-/* 1 if fds a and b are one open file description (`>f 2>&1`). Without
- * kcmp (a kernel built without it, a seccomp filter) the same file is
- * taken for one: recording both would record its bytes twice. */
-static int same_description(int a, int b, const struct stat *sa,
-			    const struct stat *sb)
-{
-	pid_t self = getpid();
-	long r = syscall(SYS_kcmp, self, self, KCMP_FILE_TYPE, a, b);
-
-	if (r >= 0)
-		return r == 0;
-	return sa->st_dev == sb->st_dev && sa->st_ino == sb->st_ino;
-}
 
 /* A readable description of fd's file of our own (pread only: its
  * offset is never used), or fd itself when it is readable; -1 if none
@@ -49,10 +31,6 @@ static int readable(int fd, int fl)
 	return r < 0 ? -1 : io_move_high(r);
 }
 
-/* Outputs first: a description shared by stdin and an output (`<>f`)
- * is recorded as that output. */
-static const int order[3] = { 1, 2, 0 };
-
 void tap_plan(struct tap tap[3], enum spawn_fd mode[3], const int fl[3], int on)
 {
 	struct stat st[3];
@@ -61,17 +39,17 @@ void tap_plan(struct tap tap[3], enum spawn_fd mode[3], const int fl[3], int on)
 
 	for (i = 0; i < 3; i++)
 		tap[i].fd = tap[i].rfd = -1;
-	for (k = 0; on && k < 3; k++) {
-		i = order[k];
+	/* Outputs first (1, 2, 0): fds on one file (`>f 2>&1`, `<>f`) are
+	 * recorded once, through the first, as that output. */
+	for (k = 1; on && k <= 3; k++) {
+		i = k % 3;
 		if (mode[i] != SPAWN_PIPE || io_fstat(i, &st[i]) < 0 ||
 		    !S_ISREG(st[i].st_mode))
 			continue;
 		shared = 0;
-		for (j = 0; j < k && !shared; j++)
-			shared = mode[order[j]] == SPAWN_INHERIT &&
-				 tap[order[j]].fd >= 0 &&
-				 same_description(i, order[j], &st[i],
-						  &st[order[j]]);
+		for (j = 1; j < k; j++)
+			shared |= tap[j].fd >= 0 && st[j].st_dev == st[i].st_dev &&
+				  st[j].st_ino == st[i].st_ino;
 		if (shared) {
 			mode[i] = SPAWN_INHERIT;
 			continue;
