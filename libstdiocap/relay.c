@@ -454,12 +454,14 @@ static int tap_sample(struct relay *r, void (*lost)(int, const struct capfile *)
 	struct stream *s;
 	size_t n = 0;
 	ssize_t got;
-	int i, full = 0;
+	int i, full = 0, tapped = 0;
 
 	if (!r->cap || r->cap->fd < 0)
 		return 0;
 	for (i = EVENT_STDIN; i <= EVENT_STDERR; i++) {
 		s = &r->stream[i];
+		if (r->tap[i].fd >= 0)
+			tapped |= 1 << i;
 		while (r->tap[i].fd >= 0 &&
 		       s->len + FRAME_PAYLOAD_MAX <= sizeof s->buf) {
 			got = tap_read(&r->tap[i], s->buf + s->len,
@@ -482,7 +484,7 @@ static int tap_sample(struct relay *r, void (*lost)(int, const struct capfile *)
 	capture(r, rec, n, lost);
 	/* nothing of it is forwarded: the target wrote or read it itself */
 	for (i = EVENT_STDIN; i <= EVENT_STDERR; i++)
-		if (r->tap[i].fd >= 0)
+		if (tapped & 1 << i)
 			r->stream[i].len = 0;
 	return full;
 }
@@ -556,8 +558,10 @@ int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 		timeout = r->stopsig && r->child > 0 ? 0 :
 			  in->from >= 0 && !r->stdin_allowed ?
 			  FOREGROUND_POLL_MS : -1;
-		if (tapping(r) && r->child > 0 &&
-		    (timeout < 0 || r->tap_ms < timeout))
+		/* while the target runs, look at its files now and then;
+		 * at once while a look left more to read */
+		if (tapping(r) && (more || r->child > 0) &&
+		    (timeout < 0 || more || r->tap_ms < timeout))
 			timeout = more ? 0 : r->tap_ms;
 		ready = poll(pfd, k, timeout);
 		if (ready < 0) {
