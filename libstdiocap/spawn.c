@@ -1,11 +1,9 @@
 /* spawn.c - start the target with pipes on fds 0-2 and the start state.
  * SPDX-License-Identifier: MIT
  *
- * Exec failure comes back in memory, as in glibc's posix_spawn: the vfork
- * child shares the parent's memory and the parent sleeps until the child
- * has executed or exited, so the errno the child leaves in a variable of
- * the parent's is there when the parent wakes (0: execve succeeded). No
- * report pipe to make, read and close on every run. */
+ * Exec failure comes back over a close-on-exec pipe, as in musl's
+ * posix_spawn: the parent reads 0 bytes when execve succeeded, or the
+ * child's errno when it did not. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -124,11 +122,16 @@ int spawn_child(struct spawn *sp, const char *path, char *const argv[],
 		const struct sig_state *ss)
 {
 	struct pipes p;
-	volatile int err = 0;	/* written by the vfork child */
+	int report[2], err = 0;
+	ssize_t r;
 	pid_t pid, self = getpid();
 
 	if (pipes_open(&p, mode) < 0)
 		return -1;
+	if (pipe_high(report) < 0) {
+		pipes_close(&p);
+		return -1;
+	}
 	/* vfork: the parent sleeps until execve, which saves copying the
 	 * page tables. The child only makes system calls and no signal
 	 * handler exists that could run in it (sig.c), so sharing the
@@ -143,14 +146,22 @@ int spawn_child(struct spawn *sp, const char *path, char *const argv[],
 			execve(path, argv, envp);
 		}
 		err = errno;
+		while (write(report[1], &err, sizeof err) < 0 && errno == EINTR)
+			;
 		_exit(spawn_exec_rc(err));
 	}
+	io_close(report[1]);
 	if (pid < 0) {
+		io_close(report[0]);
 		pipes_close(&p);
 		return -1;
 	}
+	do
+		r = read(report[0], &err, sizeof err);
+	while (r < 0 && errno == EINTR);
+	io_close(report[0]);
 	sp->pid = pid;
-	sp->exec_errno = err;
+	sp->exec_errno = r == sizeof err ? err : 0;
 	take_wrapper_ends(sp, &p);
 	pipes_close(&p);
 	return 0;
