@@ -77,7 +77,7 @@ enum { FOREGROUND_POLL_MS = 100 };
 /* How long a wrapper whose target writes only to files goes without
  * looking at them (doc/capture-format.md §4.1): soon after they moved,
  * then twice as long each time they did not, up to a second. */
-enum { TAP_MIN_MS = 20, TAP_MAX_MS = 1000 };
+enum { TAP_MIN_MS = 20, TAP_MAX_MS = 1000, TAP_ROUNDS = 4 };
 
 /* "/proc/self/fd/N" opened anew: a file description of our own, whose
  * flags are ours to choose. -1 if that cannot be had (no /proc). */
@@ -571,8 +571,11 @@ int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 			break;
 		}
 		/* every wake looks at the files first: what the target
-		 * wrote there before it stopped or wrote to a pipe */
-		more = tapping(r) && tap_sample(r, lost);
+		 * wrote there before it stopped or wrote to a pipe; a few
+		 * buffers at most, then signals and pipes get their turn */
+		more = 0;
+		for (i = 0; i < TAP_ROUNDS && (i == 0 || more) && tapping(r); i++)
+			more = tap_sample(r, lost);
 		if (ready == 0) {
 			if (r->stopsig && r->child > 0)
 				mirror_stop(r);

@@ -361,6 +361,7 @@ struct tap {
 			 * -1: not a tap */
 	int rfd;	/* the same file, readable (fd itself or our own) */
 	off_t mark;	/* recorded up to here: the furthest offset read back */
+	off_t cur;	/* the offset last seen */
 };
 
 /* With on, for each of fds 0-2 that mode[] would relay through a pipe

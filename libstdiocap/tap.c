@@ -65,7 +65,7 @@ void tap_plan(struct tap tap[3], enum spawn_fd mode[3], const int fl[3], int on)
 		if (tap[i].rfd < 0)
 			continue;	/* relayed through a pipe, as before */
 		tap[i].fd = i;
-		tap[i].mark = at;
+		tap[i].mark = tap[i].cur = at;
 		mode[i] = SPAWN_INHERIT;
 	}
 }
@@ -77,11 +77,15 @@ ssize_t tap_read(struct tap *t, void *buf, size_t len)
 
 	if (t->fd < 0)
 		return 0;
-	cur = lseek(t->fd, 0, SEEK_CUR);
-	if (cur < 0)
-		return -1;
-	if (cur <= t->mark)
-		return 0;	/* nothing new, or sought back (unget) */
+	/* the offset is asked again only once what it showed is read */
+	if (t->cur <= t->mark) {
+		t->cur = lseek(t->fd, 0, SEEK_CUR);
+		if (t->cur < 0)
+			return -1;
+		if (t->cur <= t->mark)
+			return 0;	/* nothing new, or sought back (unget) */
+	}
+	cur = t->cur;
 	if ((off_t)len > cur - t->mark)
 		len = (size_t)(cur - t->mark);
 	do
