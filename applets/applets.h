@@ -15,8 +15,8 @@ struct applet {
 	int flags;	/* APPLET_* below, from scripts/mkapplets.c */
 };
 
-/* CONFIG_STDIN_PASSTHROUGH, CONFIG_INTERACTIVE membership. */
-enum { APPLET_STDIN_PASSTHROUGH = 1, APPLET_INTERACTIVE = 2 };
+/* CONFIG_STDIN_PASSTHROUGH, CONFIG_INTERACTIVE, CONFIG_SHELLS membership. */
+enum { APPLET_STDIN_PASSTHROUGH = 1, APPLET_INTERACTIVE = 2, APPLET_SHELL = 4 };
 
 /* Booleans as 0/1, so code says if (ENABLE_X) and every configuration is
  * compiled and type-checked (BusyBox style). */
@@ -29,6 +29,11 @@ enum { APPLET_STDIN_PASSTHROUGH = 1, APPLET_INTERACTIVE = 2 };
 # define ENABLE_TTY_INTERPOSE 1
 #else
 # define ENABLE_TTY_INTERPOSE 0
+#endif
+#ifdef CONFIG_FILE_TAP
+# define ENABLE_FILE_TAP 1
+#else
+# define ENABLE_FILE_TAP 0
 #endif
 #ifdef CONFIG_FAIL_OPEN_NOTICE
 # define ENABLE_FAIL_OPEN_NOTICE 1

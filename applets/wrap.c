@@ -15,19 +15,23 @@
 
 /* README "Exit codes" (126): a target that is this very binary would
  * fork forever. Found through /proc/self/exe, or through the path the kernel was asked to
- * execute (AT_EXECFN) where /proc is not mounted. */
-static int target_is_self(const char *target)
+ * execute (AT_EXECFN) where /proc is not mounted. *self is what
+ * /proc/self/exe is (lineage.c needs it too), or st_ino 0 if unknown. */
+static int target_is_self(const char *target, struct stat *self)
 {
-	struct stat t, self;
+	struct stat t, link;
 	const char *execfn;
+	int have = io_stat("/proc/self/exe", self) == 0;
 
+	if (!have)
+		self->st_ino = 0;
 	if (io_stat(target, &t) < 0)
 		return 0;
-	if (io_stat("/proc/self/exe", &self) == 0)
-		return t.st_dev == self.st_dev && t.st_ino == self.st_ino;
+	if (have)
+		return t.st_dev == self->st_dev && t.st_ino == self->st_ino;
 	execfn = (const char *)getauxval(AT_EXECFN);
-	return execfn && io_stat(execfn, &self) == 0 &&
-	       t.st_dev == self.st_dev && t.st_ino == self.st_ino;
+	return execfn && io_stat(execfn, &link) == 0 &&
+	       t.st_dev == link.st_dev && t.st_ino == link.st_ino;
 }
 
 static const char *refusal_text(enum capfile_refusal why)
@@ -92,12 +96,64 @@ static void capture_lost(int err, const struct capfile *cf)
 		msg_sys(err, "capture stopped: ", cf->path);
 }
 
-/* README "Terminals": what the child inherits rather than relayed. */
-static int relay_flags(const struct applet *a)
+/* How a shell started with argv decides whether it is interactive
+ * (POSIX sh, "Options": -i, or no -c and no script operand with a
+ * terminal on stdin; bash, dash and BusyBox ash agree): SHELL_FORCED
+ * for -i, SHELL_IF_TTY when it will be with a terminal stdin, else
+ * SHELL_NOT (sh -c, sh SCRIPT). */
+enum { SHELL_NOT, SHELL_IF_TTY, SHELL_FORCED };
+
+static int shell_mode(char **argv)
 {
+	char **a = argv + 1;
+	const char *p;
+	int cmd = 0, forced = 0, from_stdin = 0;
+
+	for (; *a && (**a == '-' || **a == '+'); a++) {
+		p = *a;
+		/* "-" and "--" end the options */
+		if (!p[1] || (p[1] == '-' && !p[2])) {
+			a++;
+			break;
+		}
+		/* bash's long options (--norc); one that takes an argument
+		 * (--rcfile F) makes F look like a script: captured as any */
+		if (p[1] == '-')
+			continue;
+		for (p++; *p; p++) {
+			if (*p == 'c')
+				cmd = 1;
+			else if (*p == 'i' && **a == '-')
+				forced = 1;
+			else if (*p == 's')
+				from_stdin = 1;
+			else if ((*p == 'o' || *p == 'O') && a[1]) {
+				a++;	/* -o NAME */
+				break;
+			}
+		}
+	}
+	if (forced)
+		return SHELL_FORCED;
+	return cmd || (*a && !from_stdin) ? SHELL_NOT : SHELL_IF_TTY;
+}
+
+/* README "Terminals": what the child inherits rather than relayed. A
+ * shell (CONFIG_SHELLS) that will be interactive is an interactive
+ * applet: at a console it must prompt, edit lines and survive ^C as
+ * bare. Regular files too (doc/capture-format.md §4.1), except as PID 1,
+ * whose relay is not the target's parent and cannot tell when it is
+ * done. */
+static int relay_flags(const struct applet *a, char **argv, pid_t self)
+{
+	int shell = a->flags & APPLET_SHELL ? shell_mode(argv) : SHELL_NOT;
+
 	return (a->flags & APPLET_STDIN_PASSTHROUGH ? RELAY_STDIN_OWN : 0) |
-	       (a->flags & APPLET_INTERACTIVE ? RELAY_INTERACTIVE : 0) |
-	       (ENABLE_TTY_INTERPOSE ? RELAY_TTY_INTERPOSE : 0);
+	       (a->flags & APPLET_INTERACTIVE || shell == SHELL_FORCED ?
+		RELAY_INTERACTIVE : 0) |
+	       (shell == SHELL_IF_TTY ? RELAY_SHELL : 0) |
+	       (ENABLE_TTY_INTERPOSE ? RELAY_TTY_INTERPOSE : 0) |
+	       (ENABLE_FILE_TAP && self != 1 ? RELAY_FILES : 0);
 }
 
 /* The execve records, written by the vfork child before execve (spawn.c
@@ -178,23 +234,25 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	struct capfile cf;
 	struct exec_note note;
 	struct spawn sp;
+	struct stat exe;
+	pid_t self = getpid();
 	int sigfd;
 
-	if (target_is_self(a->target)) {
+	if (target_is_self(a->target, &exe)) {
 		msg(a->target, ": is stdiocap itself; refusing to run it");
 		return RC_NOEXEC;
 	}
 	if (!path || !*path)
 		path = CONFIG_DEFAULT_PCAP;
-	relay_plan(mode, relay_flags(a));
+	relay_plan(mode, relay_flags(a, argv, self));
 
 	if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES,
 			 CONFIG_LOCK_TIMEOUT_MS, &why) < 0)
 		return uncaptured(a, argv, envp, path, errno,
 				  why == CAPFILE_SYSCALL ? NULL :
 				  refusal_text(why));
-	cf.ppid = lineage_parent(cf.fd);
-	if (getpid() == 1)
+	cf.ppid = lineage_parent(cf.fd, self, exe.st_ino ? &exe : NULL);
+	if (self == 1)
 		return wrap_pid1(a, argv, envp, &cf, mode);
 
 	sigfd = sig_takeover(&ss);

@@ -89,19 +89,77 @@ static int holds_file(pid_t pid, const struct stat *cap)
 	return found;
 }
 
-uint32_t lineage_parent(int capfd)
+/* 1 if process pid runs this same program and holds the file cap
+ * open: a relay of this capture. Not inspectable (no /proc, another
+ * user's process): 0. */
+static int is_relay(pid_t pid, const struct stat *self, const struct stat *cap)
 {
-	struct stat parent, self, cap;
+	struct stat st;
 	char path[64];
+
+	proc_path(path, pid, "exe");
+	return io_stat(path, &st) == 0 && same_file(&st, self) &&
+	       holds_file(pid, cap);
+}
+
+uint32_t lineage_parent(int capfd, pid_t pid, const struct stat *exe)
+{
+	struct stat self, cap;
 	pid_t ppid = getppid();
 
-	if (getpid() == 1)
+	if (pid == 1)
 		return 0;	/* no parent: 10.0.0.0 */
-	proc_path(path, ppid, "exe");
-	/* Not inspectable (no /proc, another user's process): getppid. */
-	if (ppid > 1 && io_stat(path, &parent) == 0 &&
-	    io_stat("/proc/self/exe", &self) == 0 && same_file(&parent, &self) &&
-	    io_fstat(capfd, &cap) == 0 && holds_file(ppid, &cap))
-		return getpid();
+	if (!exe && io_stat("/proc/self/exe", &self) == 0)
+		exe = &self;
+	if (ppid > 1 && exe && io_fstat(capfd, &cap) == 0 &&
+	    is_relay(ppid, exe, &cap))
+		return (uint32_t)pid;
 	return ppid;
+}
+
+/* The parent of pid, from /proc/PID/stat ("pid (comm) S ppid ..."; comm
+ * may hold anything, so after its last ')'); 0 if unknown. */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512];
+	ssize_t n;
+	pid_t pp = 0;
+	int fd, i, close_at = -1;
+
+	proc_path(path, pid, "stat");
+	fd = io_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	n = io_read(fd, buf, sizeof buf - 1);
+	io_close(fd);
+	for (i = 0; i < n; i++)
+		if (buf[i] == ')')
+			close_at = i;
+	if (close_at < 0 || close_at + 4 >= n)
+		return 0;
+	for (i = close_at + 4; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		pp = pp * 10 + (buf[i] - '0');
+	return pp;
+}
+
+/* Bounds the walk: a process tree deeper than this is not a shell's. */
+enum { ANCESTORS_MAX = 256 };
+
+pid_t lineage_relay_above(int capfd, int outfd)
+{
+	struct stat self, cap, out;
+	pid_t pid = getppid();
+	int depth, far;
+
+	if (io_stat("/proc/self/exe", &self) < 0 || io_fstat(capfd, &cap) < 0 ||
+	    io_fstat(outfd, &out) < 0)
+		return 0;
+	/* a pipe or socket may lead anywhere, through other programs */
+	far = S_ISFIFO(out.st_mode) || S_ISSOCK(out.st_mode);
+	for (depth = 0; pid > 1 && depth < ANCESTORS_MAX; depth++) {
+		if (is_relay(pid, &self, &cap) && (far || holds_file(pid, &out)))
+			return pid;
+		pid = parent_of(pid);
+	}
+	return 0;
 }

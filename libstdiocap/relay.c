@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,6 +62,8 @@ struct relay {
 	int stdin_allowed;	/* 0 while a background job on a tty */
 	int in_pipe_size;	/* capacity of the child's stdin pipe */
 	const struct sig_state *sig;
+	struct tap tap[3];	/* regular files read back, by event (tap.c) */
+	int tap_ms;		/* the next look at them, at the latest */
 };
 
 /* Three 48 KiB buffers, off the stack; one relay per process. */
@@ -70,6 +73,11 @@ static struct relay relay;
  * whether it was brought to the foreground: bash's `fg` of a running
  * job sends no SIGCONT (README "Terminals"). */
 enum { FOREGROUND_POLL_MS = 100 };
+
+/* How long a wrapper whose target writes only to files goes without
+ * looking at them (doc/capture-format.md §4.1): soon after they moved,
+ * then twice as long each time they did not, up to a second. */
+enum { TAP_MIN_MS = 20, TAP_MAX_MS = 1000, TAP_ROUNDS = 4 };
 
 /* "/proc/self/fd/N" opened anew: a file description of our own, whose
  * flags are ours to choose. -1 if that cannot be had (no /proc). */
@@ -93,22 +101,31 @@ static int is_tty(int fd)
 	return syscall(SYS_ioctl, fd, TIOCGWINSZ, &ws) == 0;
 }
 
+/* The null device (1, 3 on Linux everywhere). */
+static int is_null(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3);
+}
+
 void relay_plan(enum spawn_fd mode[3], int flags)
 {
 	struct stat st;
-	int i, fl;
+	int i, fl, fls[3];
 
 	relay.tty_in = -1;
+	if ((flags & RELAY_SHELL) && is_tty(0))
+		flags |= RELAY_INTERACTIVE;	/* an interactive shell */
 	for (i = 0; i < 3; i++) {
-		fl = io_fcntl(i, F_GETFL, 0);
+		fl = fls[i] = io_fcntl(i, F_GETFL, 0);
 		if (fl < 0)
 			mode[i] = SPAWN_CLOSED;
 		/* README "Reliability": what the wrapper cannot use as the child
-		 * would is the child's to fail on, as bare */
+		 * would is the child's to fail on, as bare; /dev/null has
+		 * nothing to read, so nothing to relay or capture */
 		else if ((fl & O_PATH) ||
 			 (fl & O_ACCMODE) == (i ? O_RDONLY : O_WRONLY) ||
 			 (i == 0 && io_fstat(0, &st) == 0 &&
-			  S_ISDIR(st.st_mode)))
+			  (S_ISDIR(st.st_mode) || is_null(&st))))
 			mode[i] = SPAWN_INHERIT;
 		else if ((flags & RELAY_INTERACTIVE) && is_tty(i))
 			mode[i] = SPAWN_INHERIT;
@@ -126,6 +143,7 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 		if (relay.tty_in < 0)
 			mode[0] = SPAWN_INHERIT;
 	}
+	tap_plan(relay.tap, mode, fls, flags & RELAY_FILES);
 }
 
 static void output_init(struct stream *s, int fd)
@@ -186,6 +204,7 @@ struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
 	r->pid = (uint32_t)sp->pid;
 	r->status = r->stopsig = r->hungup = r->write_errno = 0;
 	r->stdin_allowed = 1;
+	r->tap_ms = TAP_MIN_MS;
 	r->in_pipe_size = in->to >= 0 ?
 			  io_fcntl(in->to, F_GETPIPE_SZ, 0) : -1;
 	return r;
@@ -426,6 +445,56 @@ static int stdin_extra_chunks(const struct relay *r)
 	return want;
 }
 
+/* Reads back what the target's offsets moved over in its files and
+ * captures it, up to a full buffer per file; 1 when a buffer filled
+ * (more may be waiting), else 0. */
+static int tap_sample(struct relay *r, void (*lost)(int, const struct capfile *))
+{
+	struct capfile_record rec[3 * RELAY_SLOTS];
+	struct stream *s;
+	size_t n = 0;
+	ssize_t got;
+	int i, full = 0, tapped = 0;
+
+	if (!r->cap || r->cap->fd < 0)
+		return 0;
+	for (i = EVENT_STDIN; i <= EVENT_STDERR; i++) {
+		s = &r->stream[i];
+		if (r->tap[i].fd >= 0)
+			tapped |= 1 << i;
+		while (r->tap[i].fd >= 0 &&
+		       s->len + FRAME_PAYLOAD_MAX <= sizeof s->buf) {
+			got = tap_read(&r->tap[i], s->buf + s->len,
+				       FRAME_PAYLOAD_MAX);
+			if (got < 0)
+				tap_close(&r->tap[i]);
+			if (got <= 0)
+				break;
+			rec[n].data = s->buf + s->len;
+			rec[n].len = (size_t)got;
+			rec[n].event = (enum frame_event)i;
+			n++;
+			s->len += (size_t)got;
+		}
+		if (s->len + FRAME_PAYLOAD_MAX > sizeof s->buf)
+			full = 1;
+	}
+	r->tap_ms = n ? TAP_MIN_MS : r->tap_ms * 2 > TAP_MAX_MS ?
+		    TAP_MAX_MS : r->tap_ms * 2;
+	capture(r, rec, n, lost);
+	/* nothing of it is forwarded: the target wrote or read it itself */
+	for (i = EVENT_STDIN; i <= EVENT_STDERR; i++)
+		if (tapped & 1 << i)
+			r->stream[i].len = 0;
+	return full;
+}
+
+static int tapping(const struct relay *r)
+{
+	return r->cap && r->cap->fd >= 0 &&
+	       (r->tap[0].fd >= 0 || r->tap[1].fd >= 0 || r->tap[2].fd >= 0);
+}
+
 /* Done when both outputs are at EOF with nothing held for the caller and
  * the child is reaped; after a hangup, as soon as the child is. */
 static int finished(const struct relay *r)
@@ -450,7 +519,7 @@ int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 	struct pollfd pfd[POLL_MAX];
 	struct stream *who[POLL_MAX];
 	struct capfile_record rec[3 * RELAY_SLOTS];	/* a full round */
-	int in_slot, sig_slot, eof, timeout, ready, ret = 0;
+	int in_slot, sig_slot, eof, timeout, ready, more = 0, ret = 0;
 	size_t i, k, n;
 
 	stdin_check_foreground(r);
@@ -489,6 +558,11 @@ int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 		timeout = r->stopsig && r->child > 0 ? 0 :
 			  in->from >= 0 && !r->stdin_allowed ?
 			  FOREGROUND_POLL_MS : -1;
+		/* while the target runs, look at its files now and then;
+		 * at once while a look left more to read */
+		if (tapping(r) && (more || r->child > 0) &&
+		    (timeout < 0 || more || r->tap_ms < timeout))
+			timeout = more ? 0 : r->tap_ms;
 		ready = poll(pfd, k, timeout);
 		if (ready < 0) {
 			if (errno == EINTR)
@@ -496,6 +570,12 @@ int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 			ret = -1;
 			break;
 		}
+		/* every wake looks at the files first: what the target
+		 * wrote there before it stopped or wrote to a pipe; a few
+		 * buffers at most, then signals and pipes get their turn */
+		more = 0;
+		for (i = 0; i < TAP_ROUNDS && (i == 0 || more) && tapping(r); i++)
+			more = tap_sample(r, lost);
 		if (ready == 0) {
 			if (r->stopsig && r->child > 0)
 				mirror_stop(r);
@@ -546,6 +626,11 @@ int relay_run(struct relay *r, void (*lost)(int, const struct capfile *),
 		reap(r, 0);
 		errno = err;
 	}
+	/* the child is gone: the rest of what it moved over */
+	while (tapping(r) && tap_sample(r, lost))
+		;
+	for (i = EVENT_STDIN; i <= EVENT_STDERR; i++)
+		tap_close(&r->tap[i]);
 	end->status = r->status;
 	end->write_errno = r->write_errno;
 	return ret;

@@ -3,7 +3,10 @@
  *
  * Exec failure comes back over a close-on-exec pipe, as in musl's
  * posix_spawn: the parent reads 0 bytes when execve succeeded, or the
- * child's errno when it did not. */
+ * child's errno when it did not. The read is also what keeps the relay
+ * from reading stdin before the child wrote its execve records where
+ * vfork is a plain fork (qemu-user emulates it so): not a variable
+ * shared with the child, which would save a pipe per run. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -268,9 +268,18 @@ void capfile_close(struct capfile *cf);
 /* ---- lineage.c: who ran this program (README "Lineage") */
 
 /* The pid the records of this run name as their parent: getppid(), or
- * our own pid when the parent is a stdiocap relay (a recorded program
- * exec'd this wrapper in place), 0 as PID 1. */
-uint32_t lineage_parent(int capfd);
+ * our own pid (pid) when the parent is a stdiocap relay (a recorded
+ * program exec'd this wrapper in place), 0 as PID 1. exe: what
+ * /proc/self/exe is, if the caller has it (NULL: looked up here). */
+uint32_t lineage_parent(int capfd, pid_t pid, const struct stat *exe);
+
+/* The nearest ancestor of this process that is a stdiocap relay holding
+ * the file capfd is open on and that what is written to outfd can reach
+ * (README "Reading a capture": --follow would read back what it
+ * prints): outfd is a pipe or socket, or a file that relay holds (a
+ * file it reads back, doc/capture-format.md §4.1). 0 if none, or where
+ * /proc cannot say. */
+pid_t lineage_relay_above(int capfd, int outfd);
 
 /* ---- sig.c: the signal state a run starts with, forwards and ends with */
 
@@ -346,6 +355,33 @@ int spawn_child(struct spawn *sp, const char *path, char *const argv[],
  * sp->pid = the target's pid (1). */
 int spawn_relay(struct spawn *sp, const enum spawn_fd mode[3]);
 
+/* ---- tap.c: a regular file on fds 0-2 handed to the target as it is,
+ * captured by reading back what its offset moved over
+ * (doc/capture-format.md §4.1) */
+
+struct tap {
+	int fd;		/* the caller's fd 0-2, whose offset the target moves;
+			 * -1: not a tap */
+	int rfd;	/* the same file, readable (fd itself or our own) */
+	off_t mark;	/* recorded up to here: the furthest offset read back */
+	off_t cur;	/* the offset last seen */
+};
+
+/* With on, for each of fds 0-2 that mode[] would relay through a pipe
+ * and that is a regular file the wrapper can read back (fl: the fds'
+ * F_GETFL flags): a tap, and mode[i] becomes
+ * SPAWN_INHERIT. Of fds on one file (`>f 2>&1`) only the first of
+ * stdout, stderr, stdin is a tap; the others are inherited and recorded
+ * through it. Taps not made have fd -1. */
+void tap_plan(struct tap tap[3], enum spawn_fd mode[3], const int fl[3], int on);
+
+/* Reads into buf at most len bytes of what the offset moved over since
+ * the last call (pread: nothing is consumed); 0 when nothing new, -1
+ * with errno. */
+ssize_t tap_read(struct tap *t, void *buf, size_t len);
+
+void tap_close(struct tap *t);
+
 /* ---- relay.c: the poll loop between the caller and the child */
 
 /* Output is read up to RELAY_SLOTS chunks per poll round, so that one
@@ -357,6 +393,8 @@ enum {
 	RELAY_STDIN_OWN = 1,	/* stdin inherited: neither read nor captured */
 	RELAY_INTERACTIVE = 2,	/* every fd 0-2 that is a terminal inherited */
 	RELAY_TTY_INTERPOSE = 4, /* a terminal stdin read anyway */
+	RELAY_FILES = 8,	/* regular files inherited and tapped (tap.c) */
+	RELAY_SHELL = 16,	/* RELAY_INTERACTIVE if stdin is a terminal */
 };
 
 /* The loop's state is private to relay.c; there is one per process. */
@@ -373,7 +411,8 @@ struct relay_end {
 /* Decides mode[] for the child's fds 0-2 from the caller's fds and
  * flags: a closed fd stays closed, one the wrapper could not use the
  * same way (a directory or write-only fd as stdin, a read-only
- * stdout) and a terminal stdin are inherited, the rest are pipes. */
+ * stdout), /dev/null as stdin, a terminal stdin and (RELAY_FILES)
+ * regular files are inherited, the rest are pipes. */
 void relay_plan(enum spawn_fd mode[3], int flags);
 
 /* Sets up the relay between the caller's fds 0-2 and sp's pipes, with

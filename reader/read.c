@@ -22,9 +22,9 @@
  *   wrapper was killed (SIGKILL, a power cut).
  * - Without --follow, a regular file is read up to the size it had at
  *   start: a reader whose output is captured into the file it reads
- *   cannot feed on itself. --follow refuses when its stdout is a pipe or
- *   socket (a wrapper may be relaying it) and FILE is the capture that
- *   $STDIO_PCAP (or the default) names; it follows truncation and
+ *   cannot feed on itself. --follow refuses only a real loop: when an
+ *   ancestor of the reader is a wrapper capturing into FILE that its
+ *   stdout can reach (feeds_itself); it follows truncation and
  *   replacement of FILE as tail -F does, with one line on stderr.
  * - A torn last record (the input ends inside it): what came before is
  *   shown, then one line naming it, exit 1; --follow waits for it to be
@@ -394,19 +394,13 @@ static int follow_wait(void)
 	}
 }
 
-/* Whether following FILE would read back this reader's own output: its
- * stdout is a pipe or socket (a wrapper may relay it) and FILE is the
- * capture wrappers started from here write to. */
+/* Whether following FILE would read back this reader's own output: a
+ * wrapper capturing into FILE is an ancestor, and stdout can reach it
+ * (a pipe, or a file it reads back); a pipe to grep in a shell that is
+ * not wrapped, or a file of its own, is no loop. */
 static int feeds_itself(void)
 {
-	const char *cap = getenv("STDIO_PCAP");
-	struct stat o, c;
-
-	if (!cap || !*cap)
-		cap = CONFIG_DEFAULT_PCAP;
-	return fstat(1, &o) == 0 && (S_ISFIFO(o.st_mode) || S_ISSOCK(o.st_mode)) &&
-	       stat(cap, &c) == 0 && c.st_dev == rd.sb.st_dev &&
-	       c.st_ino == rd.sb.st_ino;
+	return lineage_relay_above(rd.fd, 1) > 0;
 }
 
 /* The next record: 1, or 0 at the end of the input, or -1 (rd.cr->err),
@@ -485,9 +479,9 @@ static int run(void)
 	rd.seen_size = rd.sb.st_size;
 	rd.seen_mtime = rd.sb.st_mtim;
 	if (rd.follow && feeds_itself()) {
-		msg(rd.o.file, ": refusing --follow: stdout is a pipe, which a "
-		    "wrapper may be capturing into this same file (redirect "
-		    "stdout to a file)");
+		msg(rd.o.file, ": refusing --follow: a wrapper capturing into "
+		    "this file is an ancestor of this reader and its output can "
+		    "reach it: what it prints would be captured and read again");
 		return 1;
 	}
 	cap_start();

@@ -21,9 +21,12 @@
 #ifndef CONFIG_INTERACTIVE
 # define CONFIG_INTERACTIVE ""
 #endif
+#ifndef CONFIG_SHELLS
+# define CONFIG_SHELLS ""
+#endif
 
 /* The flags of struct applet (applets/applets.h). */
-enum { FLAG_STDIN_PASSTHROUGH = 1, FLAG_INTERACTIVE = 2 };
+enum { FLAG_STDIN_PASSTHROUGH = 1, FLAG_INTERACTIVE = 2, FLAG_SHELL = 4 };
 
 /* Names of the multiplexer itself, which no applet may take. */
 static const char *const reserved[] = { "stdiocap" };
@@ -103,9 +106,10 @@ static void commit(const char *tmp, const char *path)
 }
 
 /* Sets flag on every applet named in the list config (a Kconfig string
- * of applet names); a name not in the table stops the build. */
+ * of applet names); a name not in the table stops the build, unless
+ * the list only says what such a name is (loose: CONFIG_SHELLS). */
 static void mark(char *list, const char *config, struct entry *e, size_t n,
-		 int flag)
+		 int flag, int loose)
 {
 	static char *word[MAX_APPLETS];
 	size_t nw, i;
@@ -115,6 +119,8 @@ static void mark(char *list, const char *config, struct entry *e, size_t n,
 		struct entry key = { .name = word[i] };
 		struct entry *hit = bsearch(&key, e, n, sizeof *e, entry_cmp);
 
+		if (!hit && loose)
+			continue;
 		if (!hit)
 			die(config, word[i], "not an applet in CONFIG_APPLETS");
 		hit->flags |= flag;
@@ -145,7 +151,7 @@ static void finish(FILE *f, const char *tmp, const char *path)
 int main(int argc, char **argv)
 {
 	static char table[] = CONFIG_APPLETS, pass[] = CONFIG_STDIN_PASSTHROUGH,
-		    inter[] = CONFIG_INTERACTIVE;
+		    inter[] = CONFIG_INTERACTIVE, shells[] = CONFIG_SHELLS;
 	static char *word[MAX_APPLETS];
 	static struct entry e[MAX_APPLETS];
 	char tmp_h[4096], tmp_l[4096];
@@ -195,8 +201,9 @@ int main(int argc, char **argv)
 		if (!strcmp(e[i - 1].name, e[i].name))
 			die("CONFIG_APPLETS", e[i].text, "duplicate NAME");
 
-	mark(pass, "CONFIG_STDIN_PASSTHROUGH", e, n, FLAG_STDIN_PASSTHROUGH);
-	mark(inter, "CONFIG_INTERACTIVE", e, n, FLAG_INTERACTIVE);
+	mark(pass, "CONFIG_STDIN_PASSTHROUGH", e, n, FLAG_STDIN_PASSTHROUGH, 0);
+	mark(inter, "CONFIG_INTERACTIVE", e, n, FLAG_INTERACTIVE, 0);
+	mark(shells, "CONFIG_SHELLS", e, n, FLAG_SHELL, 1);
 
 	snprintf(tmp_h, sizeof tmp_h, "%s.%ld.tmp", argv[1], (long)getpid());
 	snprintf(tmp_l, sizeof tmp_l, "%s.%ld.tmp", argv[2], (long)getpid());

@@ -459,6 +459,18 @@ def scenario_sh_i(w):
     finish(t)
 
 
+def scenario_sh_script(w):
+    """A wrapped sh running a script, and sh -c, at the terminal: not
+    interactive shells, so their output goes through the relay."""
+    t = shell("bash")
+    f = os.path.join(os.environ["OUT"], "t_script.sh")
+    with open(f, "w") as fh:
+        fh.write("echo from-script $((6*7))\n")
+    cmd(t, b"%s/sh %s" % (w, f.encode()), rb"from-script 42\n" + PROMPT)
+    cmd(t, b"%s/sh -c 'echo from-c $((6*7))'" % w, rb"from-c 42\n" + PROMPT)
+    finish(t)
+
+
 def scenario_ctrl_d(w):
     """In a wrapped sh, ^D ends `cat >file`, not the shell."""
     t = shell("bash")
@@ -497,6 +509,64 @@ def scenario_login(w):
     out = t.transcript()
     out += "\n-- end: exit %s\n" % (os.waitstatus_to_exitcode(t.status)
                                      if t.status is not None else "none")
+    sys.stdout.write(out)
+
+
+def scenario_console(w, name, how):
+    """A shell as a person at a console meets it (README "Terminals"):
+    started as NAME, NAME -i or a login -NAME; a prompt, a line edited
+    with backspace, ^C on a foreground sleep (the shell prompts again),
+    ^Z on a foreground cat (stopped; fg brings it back, it reads again,
+    ^C ends it), and
+    ^D at the prompt ends the shell."""
+    env = {"PS1": "@@> ", "TERM": "dumb", "ENV": "",
+           "HOME": os.environ.get("OUT", "/tmp")}
+    path = os.path.join(w.decode(), name)
+    if how == "login":
+        t = Term([path], env, argv0="-" + name)
+    elif how == "i":
+        t = Term([path, "-i"], env, argv0=name)
+    else:
+        t = Term([path], env, argv0=name)
+    # a login shell's profile may set its own prompt: any first prompt,
+    # then ours (keys typed before a prompt are echoed before it)
+    t.expect(rb"[#$>] ", b"first prompt")
+    t.line(b"PS1='@@''> '")
+    t.expect(rb"PS1='@@''> '\n" + PROMPT, b"our prompt")
+    t.line(b"echo one $((1+1))")
+    t.expect(rb"one 2\n" + PROMPT, b"a line run, the next prompt")
+    t.send(b"echo abX\x7fc\n")
+    t.expect(rb"\nabc\n" + PROMPT, b"backspace edits the line")
+    t.line(b"sleep 30")
+    end = time.monotonic() + DEADLINE
+    while time.monotonic() < end and not any(c == b"sleep 30" for c in t.session()):
+        time.sleep(0.02)
+    t.send(b"\x03")
+    t.expect(PROMPT, b"prompt after ^C on sleep")
+    cmd(t, b"echo rc=$?")
+    # the shell gives the terminal back its modes before it runs the
+    # line: typed after "ready", the keys are echoed as bare
+    t.line(b"echo ready; cat")
+    t.expect(rb"\nready\n", b"the line runs")
+    t.line(b"typed")
+    t.expect(rb"typed\n(.*)typed\n", b"cat echoes typed")
+    t.send(b"\x1a")
+    t.expect(PROMPT, b"prompt after ^Z")
+    t.line(b"fg")
+    t.expect(rb"cat\n", b"fg names the job")
+    # back in the foreground once it reads again: then ^C is its
+    t.line(b"again")
+    t.expect(rb"again\n(.*)again\n", b"cat echoes again")
+    t.send(b"\x03")
+    t.expect(PROMPT, b"prompt after ^C on cat")
+    t.send(b"\x04")
+    t.wait_exit()
+    left = t.session()
+    cleanup(t)
+    out = t.transcript()
+    out += "\n-- end: exit %s\n" % (os.waitstatus_to_exitcode(t.status)
+                                     if t.status is not None else "none")
+    out += "-- left running: %d\n" % len(left)
     sys.stdout.write(out)
 
 
@@ -553,10 +623,16 @@ def main():
         "quit": lambda w: scenario_intr(w, b"\x1c"),
         "sh-i": scenario_sh_i,
         "ctrl-d": scenario_ctrl_d,
+        "sh-script": scenario_sh_script,
         "login": scenario_login,
         "hangup": scenario_hangup,
         "hangup-i": lambda w: scenario_hangup(w, "-i"),
     }
+    if name.startswith("console-"):
+        # console-SHELL-HOW: SHELL an applet name in W, HOW sh, i or login
+        _, shell_name, how = name.split("-")
+        scenario_console(w, shell_name, how)
+        return
     table[name](w)
 
 
