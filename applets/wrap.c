@@ -121,7 +121,7 @@ static void note_execve(void *ctx)
 /* doc/stdiocap.1 "PID 1": init must stay PID 1, so the relay moves into a
  * child and the target is executed here. There is no exit record. */
 static int wrap_pid1(const struct applet *a, char **argv, char **envp,
-		     struct capfile *cf, const enum spawn_fd mode[3])
+		     struct capfile *cf, const enum spawn_fd mode[3], int tty_in)
 {
 	static const int ignore[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
 				      SIGUSR1, SIGUSR2, SIGPIPE, SIGXFSZ };
@@ -148,7 +148,7 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 	 * so init's last words are still relayed. */
 	for (i = 0; i < sizeof ignore / sizeof *ignore; i++)
 		sig_disposition(ignore[i], SIG_IGN);
-	relay_run(relay_init(&sp, cf, -1, NULL), capture_lost, &end);
+	relay_run(relay_init(&sp, tty_in, cf, -1, NULL), capture_lost, &end);
 	_exit(0);
 }
 
@@ -178,7 +178,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	struct capfile cf;
 	struct exec_note note;
 	struct spawn sp;
-	int sigfd;
+	int sigfd, tty_in;
 
 	if (target_is_self(a->target)) {
 		msg(a->target, ": is stdiocap itself; refusing to run it");
@@ -186,7 +186,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	}
 	if (!path || !*path)
 		path = CONFIG_DEFAULT_PCAP;
-	relay_plan(mode, relay_flags(a));
+	tty_in = relay_plan(mode, relay_flags(a));
 
 	if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES,
 			 CONFIG_LOCK_TIMEOUT_MS, &why) < 0)
@@ -195,7 +195,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 				  refusal_text(why));
 	cf.ppid = lineage_parent(cf.fd);
 	if (getpid() == 1)
-		return wrap_pid1(a, argv, envp, &cf, mode);
+		return wrap_pid1(a, argv, envp, &cf, mode, tty_in);
 
 	sigfd = sig_takeover(&ss);
 	note.cf = &cf;
@@ -218,7 +218,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	}
 	if (sp.exec_errno)
 		msg_sys(sp.exec_errno, a->target);
-	if (relay_run(relay_init(&sp, &cf, sigfd, &ss), capture_lost, &end) < 0)
+	if (relay_run(relay_init(&sp, tty_in, &cf, sigfd, &ss), capture_lost, &end) < 0)
 		msg_sys(errno, "relay");
 	if (cf.fd >= 0 && capfile_append_exit(&cf, sp.pid, end.status) < 0)
 		capture_lost(errno, &cf);

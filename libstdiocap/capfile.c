@@ -1,35 +1,31 @@
-/* capfile.c - open, validate, lock and append to the shared capture file.
+/* capfile.c - validate, repair and append to the shared capture file.
  * SPDX-License-Identifier: MIT
  *
- * Every record goes out in one writev under flock(LOCK_EX), and the
- * global header is checked and written under the same lock, so any number
- * of wrappers share one file without tearing a record (README "The
- * format, for Wireshark and tshark"). Under the same lock, before each
- * append: a file found empty gets the global header again (truncated or
- * rotated under us), a torn tail left by a killed writer is cut off
- * (README "Torn tails"), and the timestamp is taken, so time never runs
- * backwards in file order. The lock is never waited for without bound
- * (README "Reliability"). */
+ * Every record goes out in one writev under flock(LOCK_EX) (caplock.c),
+ * and the global header is checked and written under the same lock, so
+ * any number of wrappers share one file without tearing a record
+ * (doc/capture-format.md §8). Under the same lock, before each append: a
+ * file found empty gets the global header again (truncated or rotated
+ * under us), a torn tail left by a killed writer is cut off
+ * (doc/capture-format.md §7), and the timestamp is taken, so time never
+ * runs backwards in file order. The path is opened by capwalk.c. */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <poll.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "stdiocap.h"
+#include "internal.h"
 
 enum {
-	BATCH_MAX = 3 * RELAY_SLOTS,	/* one poll round: every buffer full */
+	/* records per writev: IOV_MAX (1024) allows 512; a larger batch
+	 * goes out in several writevs under the same lock */
+	BATCH_MAX = 32,
 	REC_MAX = FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX,
 	/* the tail examined for a torn record: its last whole record and
 	 * the torn one both fit */
 	WINDOW = 2 * REC_MAX,
-	SYMLINK_MAX = 40,		/* as the kernel's ELOOP limit */
 };
 
 #ifdef STDIOCAP_FAULTS
@@ -51,64 +47,10 @@ static void fault_point(enum frame_event event)
 # define fault_point(event) ((void)0)
 #endif
 
-static int flock_nb(int fd, int op)
-{
-	int r;
-
-	do
-		r = flock(fd, op | LOCK_NB);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-static long long now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
-/* flock(LOCK_EX), waiting at most cf->lock_ms: retried with a growing
- * pause (1 to 2 ms) in which cf->wait serves the relay's signals. */
-static int lock_ex(struct capfile *cf)
-{
-	long long deadline = 0, t;
-	long pause = 50;
-
-	while (flock_nb(cf->fd, LOCK_EX) < 0) {
-		if (errno != EWOULDBLOCK)
-			return -1;
-		t = now_us();
-		if (!deadline)
-			deadline = t + cf->lock_ms * 1000LL;
-		if (t >= deadline) {
-			cf->why = CAPFILE_LOCK_TIMEOUT;
-			errno = EWOULDBLOCK;
-			return -1;
-		}
-		if (cf->wait)
-			cf->wait(cf->wait_ctx, pause);
-		else
-			poll(NULL, 0, (pause + 999) / 1000);	/* poll: linked anyway */
-		if (pause < 2000)
-			pause *= 2;
-	}
-	return 0;
-}
-
-static void unlock(int fd)
-{
-	flock_nb(fd, LOCK_UN);
-}
-
 /* Unlocks without clobbering the errno of the failure being reported. */
 static int unlock_fail(int fd)
 {
-	int e = errno;
-
-	unlock(fd);
-	errno = e;
+	caplock_release(fd);
 	return -1;
 }
 
@@ -140,229 +82,6 @@ static ssize_t pread_all(int fd, unsigned char *buf, size_t n, off_t off)
 		got += r;
 	}
 	return got;
-}
-
-/* ---- the path: checked and opened in one walk (README "Capture file
- * safety"). Every component is opened with O_NOFOLLOW relative to the
- * directory fd held from the step before, so nothing can be swapped
- * between a check and the open. A symlink is followed (read and walked
- * in turn) unless it sits in a world-writable sticky directory. */
-
-static int dir_is_sticky(int dirfd)
-{
-	struct stat st;
-
-	return io_fstat(dirfd, &st) == 0 && (st.st_mode & S_ISVTX) &&
-	       (st.st_mode & S_IWOTH);
-}
-
-struct walk {
-	char rest[PATH_MAX];	/* what is left to walk */
-	char name[NAME_MAX + 1];	/* the component at hand */
-	int dirfd;		/* the directory it is in */
-	int links;		/* symlinks followed so far */
-};
-
-/* Replaces the component at hand, a symlink fd in w->dirfd, by its
- * target: rest becomes target/rest; an absolute target restarts at /. */
-static int walk_follow(struct walk *w, int lfd)
-{
-	char target[PATH_MAX];
-	size_t tl, rl = strlen(w->rest);
-	ssize_t n;
-	int fd;
-
-	if (++w->links > SYMLINK_MAX) {
-		errno = ELOOP;
-		return -1;
-	}
-	/* the raw call: musl's readlinkat() only wraps it */
-	n = syscall(SYS_readlinkat, lfd, "", target, sizeof target);
-	if (n < 0)
-		return -1;
-	tl = n;
-	if (tl + 1 + rl + 1 > sizeof w->rest) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memmove(w->rest + tl + (rl ? 1 : 0), w->rest, rl + 1);
-	memcpy(w->rest, target, tl);
-	if (rl)
-		w->rest[tl] = '/';
-	if (target[0] == '/') {
-		fd = io_openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC,
-			       0);
-		if (fd < 0)
-			return -1;
-		io_close(w->dirfd);
-		w->dirfd = fd;
-	}
-	return 0;
-}
-
-/* Takes the next component off rest into name: 1, or 0 when none is
- * left. "." and empty components are skipped. */
-static int walk_next(struct walk *w)
-{
-	char *p = w->rest;
-	size_t n;
-
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p) {
-			w->rest[0] = 0;
-			return 0;
-		}
-		/* a loop, not strchr: musl's brings strchrnul along */
-		for (n = 0; p[n] && p[n] != '/'; n++)
-			;
-		if (n > NAME_MAX) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(w->name, p, n);
-		w->name[n] = 0;
-		p += n;
-		if (strcmp(w->name, "."))
-			break;
-	}
-	memmove(w->rest, p, strlen(p) + 1);
-	return 1;
-}
-
-/* 1 if nothing but slashes is left: the component at hand is the last. */
-static int walk_last(const struct walk *w)
-{
-	const char *p = w->rest;
-
-	while (*p == '/')
-		p++;
-	return !*p;
-}
-
-/* Opens the capture file: created 0600 if missing, else the existing
- * regular file, with the sticky-directory rules applied to what is
- * opened. Returns the fd, or -1 with *why (or errno) saying why. */
-static int open_walk(const char *path, enum capfile_refusal *why)
-{
-	const int flags = O_RDWR | O_APPEND | O_CLOEXEC | O_NOCTTY |
-			  O_NONBLOCK | O_NOFOLLOW;
-	struct walk w;
-	struct stat st;
-	size_t len = strlen(path);
-	int fd, r, sticky, tries = 0;
-
-	if (len >= sizeof w.rest) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(w.rest, path, len + 1);	/* not strcpy: musl's adds stpcpy */
-	w.links = 0;
-	w.dirfd = io_openat(AT_FDCWD, path[0] == '/' ? "/" : ".",
-			    O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-	if (w.dirfd < 0)
-		return -1;
-	while ((r = walk_next(&w)) > 0) {
-		sticky = dir_is_sticky(w.dirfd);
-		if (walk_last(&w)) {
-			/* O_NONBLOCK: opening a FIFO must not hang; O_EXCL
-			 * first, so a file we create is never someone's. */
-			fd = io_openat(w.dirfd, w.name,
-				       flags | O_CREAT | O_EXCL, 0600);
-			if (fd >= 0) {
-				/* whatever the umask: captures hold secrets.
-				 * The raw call: musl's fchmod carries an
-				 * O_PATH fallback through /proc. */
-				if (syscall(SYS_fchmod, fd, 0600) < 0)
-					fd = io_close(fd);
-				io_close(w.dirfd);
-				return fd;
-			}
-			if (errno != EEXIST)
-				break;
-		}
-		/* Look before opening: opening a device can have effects. */
-		fd = io_openat(w.dirfd, w.name,
-			       O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
-		if (fd < 0) {
-			if (errno == ENOENT && walk_last(&w) && ++tries < 8) {
-				/* removed since O_EXCL saw it: again */
-				memmove(w.rest + strlen(w.name), w.rest,
-					strlen(w.rest) + 1);
-				memcpy(w.rest, w.name, strlen(w.name));
-				continue;
-			}
-			break;
-		}
-		if (io_fstat(fd, &st) < 0) {
-			io_close(fd);
-			break;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			if (sticky) {
-				io_close(fd);
-				*why = CAPFILE_STICKY_SYMLINK;
-				break;
-			}
-			r = walk_follow(&w, fd);
-			io_close(fd);
-			if (r < 0)
-				break;
-			continue;
-		}
-		if (!walk_last(&w)) {
-			if (!S_ISDIR(st.st_mode)) {
-				io_close(fd);
-				errno = ENOTDIR;
-				break;
-			}
-			io_close(w.dirfd);
-			w.dirfd = fd;
-			continue;
-		}
-		io_close(fd);
-		if (!S_ISREG(st.st_mode)) {
-			*why = CAPFILE_NOT_REGULAR;
-			break;
-		}
-		fd = io_openat(w.dirfd, w.name, flags, 0);
-		if (fd < 0)
-			break;
-		if (io_fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-		    (sticky && st.st_uid != geteuid()) ||
-		    (sticky && st.st_nlink > 1)) {
-			/* what was opened is checked, not what was looked at */
-			if (!S_ISREG(st.st_mode))
-				*why = CAPFILE_NOT_REGULAR;
-			else if (st.st_uid != geteuid())
-				*why = CAPFILE_STICKY_OWNER;
-			else
-				*why = CAPFILE_STICKY_LINKS;
-			io_close(fd);
-			break;
-		}
-		io_close(w.dirfd);
-		return fd;
-	}
-	if (r == 0)
-		errno = EISDIR;	/* the path names a directory */
-	return io_close(w.dirfd);
-}
-
-/* The caller's output must never get pcap bytes mixed in. */
-static int same_as_stdio(int fd)
-{
-	struct stat f, s;
-	int i;
-
-	if (io_fstat(fd, &f) < 0)
-		return 0;
-	for (i = 1; i <= 2; i++)
-		if (io_fstat(i, &s) == 0 && s.st_dev == f.st_dev &&
-		    s.st_ino == f.st_ino)
-			return 1;
-	return 0;
 }
 
 /* ---- under the lock: the file's state before an append */
@@ -488,32 +207,24 @@ static void stamp(struct frame_head *h)
 int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 		 int lock_ms, enum capfile_refusal *why)
 {
-	int fd, fresh;
+	int fresh;
 
-	*why = CAPFILE_SYSCALL;
 	memset(cf, 0, sizeof *cf);
-	cf->fd = -1;
 	cf->path = path;
 	cf->max_bytes = max_bytes;
 	cf->lock_ms = lock_ms;
 	cf->end = -1;
-	fd = open_walk(path, why);
-	if (fd < 0)
-		return -1;
-	cf->fd = io_move_high(fd);
+	cf->fd = capwalk_open(path, why);
 	if (cf->fd < 0)
 		return -1;
-	if (same_as_stdio(cf->fd)) {
-		*why = CAPFILE_IS_STDIO;
-		return io_close(cf->fd);
-	}
-	if (lock_ex(cf) < 0 || (cf->end = prepare(cf, &fresh)) < 0) {
+	if (caplock_take(cf) < 0 || (cf->end = prepare(cf, &fresh)) < 0) {
 		*why = cf->why ? cf->why : CAPFILE_SYSCALL;
 		if (cf->why != CAPFILE_LOCK_TIMEOUT)
-			unlock_fail(cf->fd);
-		return io_close(cf->fd);
+			caplock_release(cf->fd);
+		capfile_close(cf);
+		return -1;
 	}
-	unlock(cf->fd);
+	caplock_release(cf->fd);
 	*why = CAPFILE_OK;
 	return 0;
 }
@@ -598,15 +309,11 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 {
 	struct iovec iov[2 * BATCH_MAX];
 	struct frame_head h;
-	size_t i, total = 0;
+	size_t i, k, total;
 	off_t size;
 	int fresh;
 
-	if (n > BATCH_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (lock_ex(cf) < 0)
+	if (caplock_take(cf) < 0)
 		return -1;
 	size = prepare(cf, &fresh);
 	if (size < 0)
@@ -622,19 +329,21 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 			return unlock_fail(cf->fd);
 		size = cf->end;
 	}
-	for (i = 0; i < n; i++) {
-		h.event = rec[i].event;
-		h.len = rec[i].len;
-		frame_record_header(rec[i].head, &h);
-		iov[2 * i].iov_base = rec[i].head;
-		iov[2 * i].iov_len = FRAME_RECORD_LEN;
-		iov[2 * i + 1].iov_base = (void *)rec[i].data;
-		iov[2 * i + 1].iov_len = rec[i].len;
-		total += FRAME_RECORD_LEN + rec[i].len;
+	for (i = 0; i < n; size = cf->end) {
+		for (k = 0, total = 0; k < BATCH_MAX && i < n; k++, i++) {
+			h.event = rec[i].event;
+			h.len = rec[i].len;
+			frame_record_header(rec[i].head, &h);
+			iov[2 * k].iov_base = rec[i].head;
+			iov[2 * k].iov_len = FRAME_RECORD_LEN;
+			iov[2 * k + 1].iov_base = (void *)rec[i].data;
+			iov[2 * k + 1].iov_len = rec[i].len;
+			total += FRAME_RECORD_LEN + rec[i].len;
+		}
+		if (write_locked(cf, iov, 2 * k, total, size) < 0)
+			return unlock_fail(cf->fd);
 	}
-	if (write_locked(cf, iov, 2 * n, total, size) < 0)
-		return unlock_fail(cf->fd);
-	unlock(cf->fd);
+	caplock_release(cf->fd);
 	return 0;
 }
 
@@ -646,7 +355,7 @@ int capfile_append_execve(struct capfile *cf, uint32_t pid,
 	int fresh;
 
 	/* One lock for the whole blob keeps its records consecutive. */
-	if (lock_ex(cf) < 0)
+	if (caplock_take(cf) < 0)
 		return -1;
 	size = prepare(cf, &fresh);
 	if (size < 0)
@@ -658,7 +367,7 @@ int capfile_append_execve(struct capfile *cf, uint32_t pid,
 		return unlock_fail(cf->fd);
 	cf->argv = argv;
 	cf->envp = envp;
-	unlock(cf->fd);
+	caplock_release(cf->fd);
 	return 0;
 }
 

@@ -10,7 +10,7 @@
  * network headers big-endian. */
 #include <string.h>
 
-#include "stdiocap.h"
+#include "internal.h"
 
 const unsigned char frame_ethernet[14] = {
 	0x02, 'C', 'A', 'P', 0, 0,		/* destination */

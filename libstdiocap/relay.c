@@ -28,9 +28,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "stdiocap.h"
+#include "internal.h"
 
 enum { POLL_MAX = 5 };
+
+/* Output is read up to RELAY_SLOTS chunks per poll round, so that one
+ * locked writev captures several records (capfile_append). */
+enum { RELAY_SLOTS = 6 };
 
 /* How a stream's destination is written without blocking. */
 enum way {
@@ -93,12 +97,11 @@ static int is_tty(int fd)
 	return syscall(SYS_ioctl, fd, TIOCGWINSZ, &ws) == 0;
 }
 
-void relay_plan(enum spawn_fd mode[3], int flags)
+int relay_plan(enum spawn_fd mode[3], int flags)
 {
 	struct stat st;
-	int i, fl;
+	int i, fl, tty_in = -1;
 
-	relay.tty_in = -1;
 	for (i = 0; i < 3; i++) {
 		fl = io_fcntl(i, F_GETFL, 0);
 		if (fl < 0)
@@ -122,10 +125,11 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 	 * key read by the child first never leaves the relay blocked. */
 	if (mode[0] == SPAWN_PIPE && is_tty(0)) {
 		if (flags & RELAY_TTY_INTERPOSE)
-			relay.tty_in = open_private(0, O_RDONLY);
-		if (relay.tty_in < 0)
+			tty_in = open_private(0, O_RDONLY);
+		if (tty_in < 0)
 			mode[0] = SPAWN_INHERIT;
 	}
+	return tty_in;
 }
 
 static void output_init(struct stream *s, int fd)
@@ -156,16 +160,18 @@ static void output_init(struct stream *s, int fd)
 	}
 }
 
-struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
-			 int sigfd, const struct sig_state *ss)
+struct relay *relay_init(const struct spawn *sp, int tty_in,
+			 struct capfile *cap, int sigfd,
+			 const struct sig_state *ss)
 {
 	struct relay *r = &relay;
 	struct stream *in = &r->stream[EVENT_STDIN];
 	int i;
 
 	/* a target that was never executed reads nothing of ours */
+	r->tty_in = tty_in;
 	in->from = sp->fd[0] < 0 || sp->exec_errno ? -1 :
-		   r->tty_in >= 0 ? r->tty_in : 0;
+		   tty_in >= 0 ? tty_in : 0;
 	in->to = sp->fd[0];
 	in->way = WAY_WRITE;
 	in->ready = 1;

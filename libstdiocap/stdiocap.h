@@ -57,10 +57,6 @@ enum capread_error {
 	CAPREAD_EXIT,		/* val: exit payload length, not 4 */
 };
 
-/* The fixed Ethernet header of every record (locally administered MACs,
- * EtherType IPv4): readers recognise frames by it. */
-extern const unsigned char frame_ethernet[14];
-
 /* The 24-byte global header, little-endian on every host. */
 void frame_global_header(unsigned char out[FRAME_GLOBAL_LEN]);
 
@@ -102,22 +98,6 @@ enum capread_error frame_decode_net(const unsigned char in[FRAME_RECORD_LEN],
 				    struct frame_head *h, uint32_t *val);
 enum capread_error frame_decode(const unsigned char in[FRAME_RECORD_LEN],
 				struct frame_head *h, uint32_t *val);
-
-/* For a tail that may be torn (capfile.c): the length of the whole,
- * valid record at p (n bytes there), else 0; and whether the n bytes are
- * a valid record cut short (every field they hold could be written). */
-size_t frame_whole(const unsigned char *p, size_t n);
-int frame_prefix_ok(const unsigned char *p, size_t n);
-
-/* The torn-tail rule (README "Torn tails") on the last n bytes of a file,
- * n >= two maximum records: every offset that starts a chain of whole
- * valid records reaching the end, or a valid record cut short at it, is
- * a candidate; the true last boundary is one of them (payloads may hold
- * whole records, so one alone proves nothing). Returns the cut offset
- * all candidates agree on (n: nothing to cut), or FRAME_CUT_UNSURE when
- * they disagree or there is none (then walk from the start). */
-enum { FRAME_CUT_UNSURE = 0x7fffffff };
-size_t frame_tail_cut(const unsigned char *buf, size_t n);
 
 /* The IPv4 header checksum of len bytes (ones' complement of the sum). */
 uint16_t frame_ip_checksum(const unsigned char *p, size_t len);
@@ -172,8 +152,8 @@ size_t frame_split_argv_len(const struct frame_split *s);
 ssize_t io_read(int fd, void *buf, size_t len);
 /* Writes all len bytes to a blocking fd; -1 on error (errno kept). */
 int io_write_all(int fd, const void *buf, size_t len);
-/* Closes fd keeping errno; returns -1 so callers can return it. */
-int io_close(int fd);
+/* Closes fd keeping errno. */
+void io_close(int fd);
 /* Moves fd to the lowest free number >= 3, close-on-exec; returns it. */
 int io_move_high(int fd);
 /* fcntl(fd, cmd, arg) for commands with an int argument or none
@@ -345,10 +325,6 @@ int spawn_relay(struct spawn *sp, const enum spawn_fd mode[3]);
 
 /* ---- relay.c: the poll loop between the caller and the child */
 
-/* Output is read up to RELAY_SLOTS chunks per poll round, so that one
- * locked writev captures several records (capfile_append's batch). */
-enum { RELAY_SLOTS = 6 };
-
 /* What relay_plan may hand to the child as it is (README "Terminals"). */
 enum {
 	RELAY_STDIN_OWN = 1,	/* stdin inherited: neither read nor captured */
@@ -370,15 +346,18 @@ struct relay_end {
 /* Decides mode[] for the child's fds 0-2 from the caller's fds and
  * flags: a closed fd stays closed, one the wrapper could not use the
  * same way (a directory or write-only fd as stdin, a read-only
- * stdout) and a terminal stdin are inherited, the rest are pipes. */
-void relay_plan(enum spawn_fd mode[3], int flags);
+ * stdout) and a terminal stdin are inherited, the rest are pipes.
+ * Returns the relay's own description of a terminal stdin it reads
+ * anyway (RELAY_TTY_INTERPOSE), for relay_init; else -1. */
+int relay_plan(enum spawn_fd mode[3], int flags);
 
 /* Sets up the relay between the caller's fds 0-2 and sp's pipes, with
- * the capture file cap (NULL: relay only) and the signalfd sigfd (-1:
- * none). A child of pid 1 is PID 1 itself (the relay was forked): it is
- * not waited for. */
-struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
-			 int sigfd, const struct sig_state *ss);
+ * tty_in what relay_plan returned, the capture file cap (NULL: relay
+ * only) and the signalfd sigfd (-1: none). A child of pid 1 is PID 1
+ * itself (the relay was forked): it is not waited for. */
+struct relay *relay_init(const struct spawn *sp, int tty_in,
+			 struct capfile *cap, int sigfd,
+			 const struct sig_state *ss);
 
 /* Relays until stdout and stderr are at EOF, everything held is
  * delivered and the child is reaped (without a child: until the EOFs).
@@ -387,12 +366,6 @@ struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
  * poll or the signalfd failed (the child was then waited for). */
 int relay_run(struct relay *r, void (*lost)(int err, const struct capfile *cf),
 	      struct relay_end *end);
-
-/* The capture's lock-wait hook (struct capfile wait): waits up to usec
- * microseconds for a signal on the relay's signalfd and serves it as the
- * loop would (forwards it, reaps the child), so a lock wait never
- * delays a signal. */
-void relay_lock_wait(void *ctx, long usec);
 
 /* ---- capread.c: reading a capture back, record by record (the readers) */
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "stdiocap.h"
+#include "internal.h"
 
 static void result(int ok, const char *name)
 {

@@ -1,0 +1,60 @@
+/* internal.h - what the capture engine's files share with each other and
+ * with tests/unit, never with applets/ (they see stdiocap.h only).
+ * SPDX-License-Identifier: MIT */
+#ifndef STDIOCAP_INTERNAL_H
+#define STDIOCAP_INTERNAL_H
+
+#include "stdiocap.h"
+
+/* ---- frame.c: the parts of the format only the writer's repair uses */
+
+/* The fixed Ethernet header of every record (locally administered MACs,
+ * EtherType IPv4). */
+extern const unsigned char frame_ethernet[14];
+
+/* For a tail that may be torn (capfile.c): the length of the whole,
+ * valid record at p (n bytes there), else 0; and whether the n bytes are
+ * a valid record cut short (every field they hold could be written). */
+size_t frame_whole(const unsigned char *p, size_t n);
+int frame_prefix_ok(const unsigned char *p, size_t n);
+
+/* The torn-tail rule (doc/capture-format.md §7) on the last n bytes of a
+ * file, n >= two maximum records: every offset that starts a chain of
+ * whole valid records reaching the end, or a valid record cut short at
+ * it, is a candidate; the true last boundary is one of them (payloads
+ * may hold whole records, so one alone proves nothing). Returns the cut
+ * offset all candidates agree on (n: nothing to cut), or
+ * FRAME_CUT_UNSURE when they disagree or there is none (then walk from
+ * the start). */
+enum { FRAME_CUT_UNSURE = 0x7fffffff };
+size_t frame_tail_cut(const unsigned char *buf, size_t n);
+
+/* ---- capwalk.c: the capture file's path, checked and opened in one walk */
+
+/* Opens path (created 0600 if missing) with the rules of doc/stdiocap.1
+ * "Capture file safety" applied to what is opened: in a world-writable
+ * sticky directory no symlink, no other user's file, no file with more
+ * than one hard link; nowhere a FIFO, device or directory, or the
+ * wrapper's own stdout or stderr. Returns an fd >= 3, close-on-exec,
+ * O_RDWR|O_APPEND, or -1 with *why (CAPFILE_SYSCALL: errno) saying
+ * which rule refused it. */
+int capwalk_open(const char *path, enum capfile_refusal *why);
+
+/* ---- caplock.c: the capture lock, never waited for without bound */
+
+/* flock(cf->fd, LOCK_EX), waiting at most cf->lock_ms while cf->wait
+ * serves the relay's signals. 0, or -1 with errno (EWOULDBLOCK and
+ * cf->why = CAPFILE_LOCK_TIMEOUT when the bound passed). */
+int caplock_take(struct capfile *cf);
+/* Releases it, keeping errno. */
+void caplock_release(int fd);
+
+/* ---- relay.c */
+
+/* The capture's lock-wait hook (struct capfile wait): waits up to usec
+ * microseconds for a signal on the relay's signalfd and serves it as the
+ * loop would (forwards it, reaps the child), so a lock wait never
+ * delays a signal. */
+void relay_lock_wait(void *ctx, long usec);
+
+#endif
