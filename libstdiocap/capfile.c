@@ -22,10 +22,9 @@ enum {
 	/* records per writev: IOV_MAX (1024) allows 512; a larger batch
 	 * goes out in several writevs under the same lock */
 	BATCH_MAX = 32,
-	REC_MAX = FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX,
-	/* the tail examined for a torn record: its last whole record and
-	 * the torn one both fit */
-	WINDOW = 2 * REC_MAX,
+	/* the longest run of zeros at the end that a writer reads back
+	 * through to find the last record before it (§7.2) */
+	ZEROS_MAX = 1 << 20,
 };
 
 #ifdef STDIOCAP_FAULTS
@@ -120,59 +119,57 @@ static off_t check_header(struct capfile *cf, int *fresh)
 	return st.st_size;
 }
 
-/* The walk from a known record boundary (the global header's end) to
- * the end: where the whole valid records end, the size when they reach
- * it. What follows them is a torn record, or junk a power cut left (a
- * tail of zeros), when it is at most WINDOW bytes; further back it is a
- * record broken in the middle of the file: -1, never cut (the tail is
- * not the problem, and cutting would lose what follows). */
-static off_t walk_from_start(int fd, off_t size)
+/* Where the trailing run of zeros begins (a power cut's tail), found by
+ * reading back at most ZEROS_MAX bytes in pieces of buf; 0 when the run
+ * is longer than that; -1 on error. */
+static off_t zeros_start(int fd, off_t size, unsigned char *buf)
 {
-	unsigned char rec[FRAME_RECORD_LEN];
-	struct frame_head h;
-	off_t off = FRAME_GLOBAL_LEN;
-	uint32_t val;
-	ssize_t n;
+	off_t pos = size, from;
+	size_t n;
 
-	while (off < size) {
-		n = pread_all(fd, rec, sizeof rec, off);
-		if (n < 0)
-			return -1;
-		if ((size_t)n < FRAME_RECORD_LEN ||
-		    frame_decode(rec, &h, &val) ||
-		    off + FRAME_RECORD_LEN + (off_t)h.len > size)
-			return size - off <= WINDOW ? off : -1;
-		off += FRAME_RECORD_LEN + h.len;
+	while (pos > FRAME_GLOBAL_LEN && size - pos < ZEROS_MAX) {
+		from = pos - FRAME_TAIL_MAX;
+		if (from < FRAME_GLOBAL_LEN)
+			from = FRAME_GLOBAL_LEN;
+		n = pos - from;
+		if (pread_all(fd, buf, n, from) != (ssize_t)n)
+			return -1;	/* an error, or shrank meanwhile */
+		while (n && !buf[n - 1])
+			n--;
+		if (n)
+			return from + n;
+		pos = from;
 	}
-	return size;
+	return pos <= FRAME_GLOBAL_LEN ? FRAME_GLOBAL_LEN : 0;
 }
 
-/* Where the file must be cut so that it ends on a record boundary
- * (size: it does), or -1 when that cannot be told. Payloads may hold
- * whole stdiocap records (a wrapped cat of a capture), so a record
- * header found by scanning back proves nothing alone: every offset of
- * the last WINDOW bytes that starts a chain of whole valid records
- * ending at the end, or at a torn prefix of a record, is a candidate,
- * and the true last boundary is one of them. If all agree, that is the
- * cut; if not, the walk from the start decides. */
+/* The tail rule of doc/capture-format.md §7.2: where the file must be
+ * cut so that it ends on a record boundary (size: it does), or size
+ * when nothing can be cut without risking a good record. Reads at most
+ * FRAME_TAIL_MAX bytes (plus a run of zeros of up to ZEROS_MAX). */
 static off_t tail_cut(int fd, off_t size)
 {
-	unsigned char buf[WINDOW];
-	off_t start = size - WINDOW;
+	unsigned char buf[FRAME_TAIL_MAX];
+	off_t nz, from, to;
 	size_t cut;
-	ssize_t r;
 
-	if (start <= FRAME_GLOBAL_LEN)
-		return walk_from_start(fd, size);
-	r = pread_all(fd, buf, WINDOW, start);
-	if (r < 0)
+	nz = zeros_start(fd, size, buf);
+	if (nz <= 0)
+		return nz < 0 ? -1 : size;	/* too long: kept (§7.2) */
+	/* the window: two maximum records before the zeros (the last
+	 * whole record and a torn one), and the one record that may reach
+	 * into them */
+	from = nz - 3 * FRAME_RECORD_MAX;
+	if (from < FRAME_GLOBAL_LEN)
+		from = FRAME_GLOBAL_LEN;
+	to = nz + FRAME_RECORD_MAX;
+	if (to > size)
+		to = size;
+	if (pread_all(fd, buf, to - from, from) != to - from)
 		return -1;
-	if (r < WINDOW)
-		return walk_from_start(fd, size);	/* shrank meanwhile */
-	cut = frame_tail_cut(buf, WINDOW);
-	if (cut > WINDOW)
-		return walk_from_start(fd, size);
-	return start + cut;
+	cut = frame_tail_cut(buf, to - from, nz - from,
+			     from == FRAME_GLOBAL_LEN);
+	return cut == FRAME_CUT_NONE ? size : from + (off_t)cut;
 }
 
 /* Under the lock: the file ends on a record boundary behind a global

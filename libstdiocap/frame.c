@@ -362,40 +362,75 @@ int frame_prefix_ok(const unsigned char *p, size_t n)
 	return 1;
 }
 
-/* Where the chain of whole records from o ends: n, or the offset of a
- * valid record cut short at n; NONE if it breaks before. */
-static size_t chain_end(const unsigned char *buf, size_t n, size_t o)
+/* A cheap first test for a record header at p: incl_len == orig_len,
+ * both below 64 KiB (most offsets fail here). */
+static int maybe_header(const unsigned char *p)
 {
-	size_t len = frame_whole(buf + o, n - o);
-
-	if (!len)
-		return FRAME_CUT_UNSURE;
-	for (;;) {
-		o += len;
-		if (o == n)
-			return n;
-		len = frame_whole(buf + o, n - o);
-		if (!len)
-			return frame_prefix_ok(buf + o, n - o) ? o : FRAME_CUT_UNSURE;
-	}
+	return !memcmp(p + OFF_INCL, p + OFF_ORIG, 4) && !p[OFF_INCL + 2] &&
+	       !p[OFF_INCL + 3];
 }
 
-size_t frame_tail_cut(const unsigned char *buf, size_t n)
+static size_t whole_at(const unsigned char *buf, size_t n, size_t o)
 {
-	size_t o, cut, agreed = FRAME_CUT_UNSURE;
+	return o + FRAME_RECORD_LEN <= n && maybe_header(buf + o) ?
+	       frame_whole(buf + o, n - o) : 0;
+}
 
-	for (o = 0; o + FRAME_RECORD_LEN <= n; o++) {
-		/* most offsets fail here: incl_len == orig_len, in range */
-		if (memcmp(buf + o + OFF_INCL, buf + o + OFF_ORIG, 4) ||
-		    buf[o + OFF_INCL + 2] || buf[o + OFF_INCL + 3])
+/* The torn-tail rule of doc/capture-format.md §7.2. Every chain of
+ * whole valid records that covers the window ends somewhere; the true
+ * last record boundary is one of those ends. An end is *explained* when
+ * what follows it is what a fault leaves at the end of a file: zeros, or
+ * a valid record cut short and then zeros. It is *junk-ended* when what
+ * follows holds no whole valid record at all. The cut is the latest
+ * explained end, else the latest junk-ended one, else none: the latest,
+ * because an end found inside a good record's payload (forged records in
+ * it) always lies before that record's own end. */
+size_t frame_tail_cut(const unsigned char *buf, size_t n, size_t nz,
+		      int at_boundary)
+{
+	unsigned char seen[FRAME_TAIL_MAX / 8 + 1];
+	size_t o, p, len, starts, last = 0;
+	size_t explained = FRAME_CUT_NONE, junk = FRAME_CUT_NONE;
+	int any_whole = 0;
+
+	if (n > FRAME_TAIL_MAX || nz > n)
+		return FRAME_CUT_NONE;
+	memset(seen, 0, n / 8 + 1);
+	/* the last offset before the zeros that starts a whole record */
+	for (o = nz; o-- > 0;)
+		if (whole_at(buf, n, o)) {
+			last = o;
+			any_whole = 1;
+			break;
+		}
+	/* The chains that cover the window: at a known boundary only the
+	 * one from there; else any starting in its first maximum record
+	 * (the record that straddles the window's start ends in it). A
+	 * chain that meets an offset an earlier one passed through goes
+	 * on as that one did: its end is counted already. */
+	starts = at_boundary ? 1 : FRAME_RECORD_MAX;
+	for (o = 0; o < starts && o < n; o++) {
+		if (seen[o / 8] & 1 << o % 8)
 			continue;
-		cut = chain_end(buf, n, o);
-		if (cut == FRAME_CUT_UNSURE)
+		len = whole_at(buf, n, o);
+		if (!len && !at_boundary)
 			continue;
-		if (agreed == FRAME_CUT_UNSURE)
-			agreed = cut;
-		else if (agreed != cut)
-			return FRAME_CUT_UNSURE;
+		for (p = o;; p += len) {
+			if (seen[p / 8] & 1 << p % 8)
+				break;		/* merged: counted */
+			seen[p / 8] |= 1 << p % 8;
+			len = p == o ? len : whole_at(buf, n, p);
+			if (len)
+				continue;
+			if (p >= nz || frame_prefix_ok(buf + p, nz - p)) {
+				if (explained == FRAME_CUT_NONE || p > explained)
+					explained = p;
+			} else if (!any_whole || last <= p) {
+				if (junk == FRAME_CUT_NONE || p > junk)
+					junk = p;
+			}
+			break;
+		}
 	}
-	return agreed;
+	return explained != FRAME_CUT_NONE ? explained : junk;
 }

@@ -18,16 +18,20 @@ extern const unsigned char frame_ethernet[14];
 size_t frame_whole(const unsigned char *p, size_t n);
 int frame_prefix_ok(const unsigned char *p, size_t n);
 
-/* The torn-tail rule (doc/capture-format.md §7) on the last n bytes of a
- * file, n >= two maximum records: every offset that starts a chain of
- * whole valid records reaching the end, or a valid record cut short at
- * it, is a candidate; the true last boundary is one of them (payloads
- * may hold whole records, so one alone proves nothing). Returns the cut
- * offset all candidates agree on (n: nothing to cut), or
- * FRAME_CUT_UNSURE when they disagree or there is none (then walk from
- * the start). */
-enum { FRAME_CUT_UNSURE = 0x7fffffff };
-size_t frame_tail_cut(const unsigned char *buf, size_t n);
+/* The torn-tail rule (doc/capture-format.md §7.2) on a window of the
+ * file's last bytes, buf[0..n), n <= FRAME_TAIL_MAX; buf[nz..n) are
+ * zeros, and so is whatever of the file follows buf. at_boundary: buf
+ * starts right after the global header (a known record boundary).
+ * Returns where in buf the file must end (cut there), or
+ * FRAME_CUT_NONE: keep every byte. Never a cut before the end of a
+ * whole valid record that a chain covering the window reaches. */
+enum {
+	FRAME_RECORD_MAX = FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX,
+	FRAME_TAIL_MAX = 4 * FRAME_RECORD_MAX,
+	FRAME_CUT_NONE = 0x7fffffff,
+};
+size_t frame_tail_cut(const unsigned char *buf, size_t n, size_t nz,
+		      int at_boundary);
 
 /* ---- capwalk.c: the capture file's path, checked and opened in one walk */
 
