@@ -120,15 +120,15 @@ static off_t check_header(struct capfile *cf, int *fresh)
 }
 
 /* Where the trailing run of zeros begins (a power cut's tail), found by
- * reading back at most ZEROS_MAX bytes in pieces of buf; 0 when the run
- * is longer than that; -1 on error. */
+ * reading back at most ZEROS_MAX bytes in pieces of FRAME_RECORD_MAX; 0
+ * when the run is longer than that; -1 on error. */
 static off_t zeros_start(int fd, off_t size, unsigned char *buf)
 {
 	off_t pos = size, from;
 	size_t n;
 
 	while (pos > FRAME_GLOBAL_LEN && size - pos < ZEROS_MAX) {
-		from = pos - FRAME_TAIL_MAX;
+		from = pos - FRAME_RECORD_MAX;
 		if (from < FRAME_GLOBAL_LEN)
 			from = FRAME_GLOBAL_LEN;
 		n = pos - from;
@@ -146,29 +146,38 @@ static off_t zeros_start(int fd, off_t size, unsigned char *buf)
 /* The tail rule of doc/capture-format.md §7.2: where the file must be
  * cut so that it ends on a record boundary (size: it does), or size
  * when nothing can be cut without risking a good record. Reads at most
- * FRAME_TAIL_MAX bytes (plus a run of zeros of up to ZEROS_MAX). */
+ * FRAME_TAIL_MAX bytes, plus a run of zeros of up to ZEROS_MAX, a piece
+ * at a time: what the rule keeps of them is a bit per byte. */
 static off_t tail_cut(int fd, off_t size)
 {
-	unsigned char buf[FRAME_TAIL_MAX];
-	off_t nz, from, to;
-	size_t cut;
+	unsigned char buf[FRAME_RECORD_MAX];
+	struct frame_tail t;
+	off_t nz, from, to, at;
+	size_t n, cut;
 
 	nz = zeros_start(fd, size, buf);
 	if (nz <= 0)
 		return nz < 0 ? -1 : size;	/* too long: kept (§7.2) */
-	/* the window: two maximum records before the zeros (the last
-	 * whole record and a torn one), and the one record that may reach
-	 * into them */
-	from = nz - 3 * FRAME_RECORD_MAX;
+	/* the window: three maximum records before the zeros (the chains
+	 * start in the first, before the last whole record and a torn one),
+	 * and the one record that may reach into them */
+	from = nz - FRAME_TAIL_MAX;
 	if (from < FRAME_GLOBAL_LEN)
 		from = FRAME_GLOBAL_LEN;
 	to = nz + FRAME_RECORD_MAX;
 	if (to > size)
 		to = size;
-	if (pread_all(fd, buf, to - from, from) != to - from)
-		return -1;
-	cut = frame_tail_cut(buf, to - from, nz - from,
-			     from == FRAME_GLOBAL_LEN);
+	frame_tail_init(&t, nz - from, to - from, from == FRAME_GLOBAL_LEN);
+	for (at = from; at < nz; at += n) {
+		/* a piece, and the header bytes that may run past it */
+		n = nz - at < (off_t)sizeof buf ? (size_t)(nz - at) : sizeof buf;
+		if (pread_all(fd, buf, n, at) != (ssize_t)n)
+			return -1;
+		if (at + (off_t)n < nz)
+			n -= FRAME_RECORD_LEN;
+		frame_tail_feed(&t, buf, n);
+	}
+	cut = frame_tail_end(&t);
 	return cut == FRAME_CUT_NONE ? size : from + (off_t)cut;
 }
 

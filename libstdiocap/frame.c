@@ -370,67 +370,87 @@ static int maybe_header(const unsigned char *p)
 	       !p[OFF_INCL + 3];
 }
 
-static size_t whole_at(const unsigned char *buf, size_t n, size_t o)
+/* The torn-tail rule of doc/capture-format.md §7.2, in one pass over
+ * the window. Every chain of whole valid records that covers the window
+ * ends somewhere; the true last record boundary is one of those ends. An
+ * end is *explained* when what follows it is what a fault leaves at the
+ * end of a file: zeros, or a valid record cut short and then zeros. It
+ * is *junk-ended* when what follows holds no whole valid record at all.
+ * The cut is the latest explained end, else the latest junk-ended one,
+ * else none: the latest, because an end found inside a good record's
+ * payload (forged records in it) always lies before that record's own
+ * end. The chains are walked together, front to back: a bit marks each
+ * offset where some chain's next record starts, so chains that meet go
+ * on as one. */
+void frame_tail_init(struct frame_tail *t, size_t nz, size_t total,
+		     int at_boundary)
 {
-	return o + FRAME_RECORD_LEN <= n && maybe_header(buf + o) ?
-	       frame_whole(buf + o, n - o) : 0;
+	memset(t->next, 0, sizeof t->next);
+	t->nz = nz;
+	t->total = total;
+	t->at = 0;
+	t->starts = at_boundary ? 0 : FRAME_RECORD_MAX;
+	t->explained = t->junk = FRAME_CUT_NONE;
+	t->last = 0;
+	t->any_whole = 0;
+	if (at_boundary)
+		t->next[0] = 1;	/* the chain from the global header */
+	if (at_boundary && !nz)
+		t->explained = 0;	/* only zeros behind the header */
 }
 
-/* The torn-tail rule of doc/capture-format.md §7.2. Every chain of
- * whole valid records that covers the window ends somewhere; the true
- * last record boundary is one of those ends. An end is *explained* when
- * what follows it is what a fault leaves at the end of a file: zeros, or
- * a valid record cut short and then zeros. It is *junk-ended* when what
- * follows holds no whole valid record at all. The cut is the latest
- * explained end, else the latest junk-ended one, else none: the latest,
- * because an end found inside a good record's payload (forged records in
- * it) always lies before that record's own end. */
-size_t frame_tail_cut(const unsigned char *buf, size_t n, size_t nz,
-		      int at_boundary)
+static void chain_end(struct frame_tail *t, const unsigned char *p, size_t q)
 {
-	unsigned char seen[FRAME_TAIL_MAX / 8 + 1];
-	size_t o, p, len, starts, last = 0;
-	size_t explained = FRAME_CUT_NONE, junk = FRAME_CUT_NONE;
-	int any_whole = 0;
-
-	if (n > FRAME_TAIL_MAX || nz > n)
-		return FRAME_CUT_NONE;
-	memset(seen, 0, n / 8 + 1);
-	/* the last offset before the zeros that starts a whole record */
-	for (o = nz; o-- > 0;)
-		if (whole_at(buf, n, o)) {
-			last = o;
-			any_whole = 1;
-			break;
-		}
-	/* The chains that cover the window: at a known boundary only the
-	 * one from there; else any starting in its first maximum record
-	 * (the record that straddles the window's start ends in it). A
-	 * chain that meets an offset an earlier one passed through goes
-	 * on as that one did: its end is counted already. */
-	starts = at_boundary ? 1 : FRAME_RECORD_MAX;
-	for (o = 0; o < starts && o < n; o++) {
-		if (seen[o / 8] & 1 << o % 8)
-			continue;
-		len = whole_at(buf, n, o);
-		if (!len && !at_boundary)
-			continue;
-		for (p = o;; p += len) {
-			if (seen[p / 8] & 1 << p % 8)
-				break;		/* merged: counted */
-			seen[p / 8] |= 1 << p % 8;
-			len = p == o ? len : whole_at(buf, n, p);
-			if (len)
-				continue;
-			if (p >= nz || frame_prefix_ok(buf + p, nz - p)) {
-				if (explained == FRAME_CUT_NONE || p > explained)
-					explained = p;
-			} else if (!any_whole || last <= p) {
-				if (junk == FRAME_CUT_NONE || p > junk)
-					junk = p;
-			}
-			break;
-		}
+	if (q >= t->nz || frame_prefix_ok(p, t->nz - q)) {
+		if (t->explained == FRAME_CUT_NONE || q > t->explained)
+			t->explained = q;
+	} else if (t->junk == FRAME_CUT_NONE || q > t->junk) {
+		t->junk = q;
 	}
-	return explained != FRAME_CUT_NONE ? explained : junk;
+}
+
+void frame_tail_feed(struct frame_tail *t, const unsigned char *buf,
+		     size_t n)
+{
+	unsigned char head[FRAME_RECORD_LEN];
+	const unsigned char *p;
+	size_t q, i, len;
+	int pending;
+
+	for (i = 0; i < n && t->at < t->nz; i++, t->at++) {
+		q = t->at;
+		p = buf + i;
+		if (q + FRAME_RECORD_LEN > t->nz) {
+			/* the header runs into the zeros */
+			memset(head, 0, sizeof head);
+			memcpy(head, p, t->nz - q);
+			p = head;
+		}
+		len = q + FRAME_RECORD_LEN <= t->total && maybe_header(p) ?
+		      frame_whole(p, t->total - q) : 0;
+		if (len) {
+			t->last = q;
+			t->any_whole = 1;
+		}
+		pending = (t->next[q / 8] >> q % 8 & 1) ||
+			  (len && q < t->starts);
+		if (!pending)
+			continue;
+		if (!len)
+			chain_end(t, p, q);
+		else if (q + len >= t->nz)
+			chain_end(t, p, q + len);	/* into the zeros */
+		else
+			t->next[(q + len) / 8] |= 1 << (q + len) % 8;
+	}
+}
+
+size_t frame_tail_end(const struct frame_tail *t)
+{
+	if (t->explained != FRAME_CUT_NONE)
+		return t->explained;
+	/* junk-ended: no whole record starts after it */
+	if (t->junk != FRAME_CUT_NONE && (!t->any_whole || t->last <= t->junk))
+		return t->junk;
+	return FRAME_CUT_NONE;
 }

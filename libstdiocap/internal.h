@@ -19,19 +19,32 @@ size_t frame_whole(const unsigned char *p, size_t n);
 int frame_prefix_ok(const unsigned char *p, size_t n);
 
 /* The torn-tail rule (doc/capture-format.md §7.2) on a window of the
- * file's last bytes, buf[0..n), n <= FRAME_TAIL_MAX; buf[nz..n) are
- * zeros, and so is whatever of the file follows buf. at_boundary: buf
- * starts right after the global header (a known record boundary).
- * Returns where in buf the file must end (cut there), or
- * FRAME_CUT_NONE: keep every byte. Never a cut before the end of a
- * whole valid record that a chain covering the window reaches. */
+ * file's last bytes, fed front to back: the window holds nz bytes before
+ * the trailing run of zeros (nz <= FRAME_TAIL_MAX), then zeros up to
+ * total. at_boundary: it starts right after the global header (a known
+ * record boundary). frame_tail_feed takes the next n bytes of the first
+ * nz and must be able to read FRAME_RECORD_LEN - 1 bytes past them (or
+ * up to nz, whichever is less). frame_tail_end: where in the window the
+ * file must end (cut there), or FRAME_CUT_NONE: keep every byte. Never a
+ * cut before the end of a whole valid record that a chain covering the
+ * window reaches. */
 enum {
 	FRAME_RECORD_MAX = FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX,
-	FRAME_TAIL_MAX = 4 * FRAME_RECORD_MAX,
+	FRAME_TAIL_MAX = 3 * FRAME_RECORD_MAX,
 	FRAME_CUT_NONE = 0x7fffffff,
 };
-size_t frame_tail_cut(const unsigned char *buf, size_t n, size_t nz,
-		      int at_boundary);
+struct frame_tail {
+	unsigned char next[FRAME_TAIL_MAX / 8 + 1];	/* a chain goes on here */
+	size_t nz, total, at, starts;
+	size_t explained, junk;	/* the latest chain ends of each kind */
+	size_t last;		/* the latest offset that starts a whole record */
+	int any_whole;
+};
+void frame_tail_init(struct frame_tail *t, size_t nz, size_t total,
+		     int at_boundary);
+void frame_tail_feed(struct frame_tail *t, const unsigned char *buf,
+		     size_t n);
+size_t frame_tail_end(const struct frame_tail *t);
 
 /* ---- capwalk.c: the capture file's path, checked and opened in one walk */
 

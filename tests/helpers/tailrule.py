@@ -114,9 +114,9 @@ def cut(data):
     nz = size
     while nz > GLOBAL and data[nz - 1] == 0:
         nz -= 1
-    # the writer reads zeros back in pieces of 3 maximum records, until
+    # the writer reads zeros back in pieces of a maximum record, until
     # it has read ZEROS_MAX: a longer run is kept whole
-    piece = 4 * REC_MAX
+    piece = REC_MAX
     if nz > GLOBAL and nz <= size - -(-ZEROS_MAX // piece) * piece:
         return size
     lo = max(GLOBAL, nz - 3 * REC_MAX)

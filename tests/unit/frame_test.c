@@ -571,15 +571,27 @@ static size_t put_records(unsigned char *buf, size_t at, int count,
 	return at;
 }
 
-/* frame_tail_cut on buf[from..to), the zeros from the last non-zero
- * byte on. */
-static size_t tail_cut(const unsigned char *buf, size_t from, size_t to)
+/* The tail rule (frame_tail_*) on buf[from..to), the zeros from the
+ * last non-zero byte on, fed in pieces of 1000 bytes. */
+static size_t tail_cut_fed(const unsigned char *buf, size_t from, size_t to,
+			   int at_boundary)
 {
-	size_t nz = to;
+	static struct frame_tail t;
+	size_t nz = to, at, n;
 
 	while (nz > from && !buf[nz - 1])
 		nz--;
-	return frame_tail_cut(buf + from, to - from, nz - from, from == 0);
+	frame_tail_init(&t, nz - from, to - from, at_boundary);
+	for (at = from; at < nz; at += n) {
+		n = nz - at < 1000 ? nz - at : 1000;
+		frame_tail_feed(&t, buf + at, n);
+	}
+	return frame_tail_end(&t);
+}
+
+static size_t tail_cut(const unsigned char *buf, size_t from, size_t to)
+{
+	return tail_cut_fed(buf, from, to, from == 0);
 }
 
 static void test_tail_cut(void)
@@ -651,7 +663,7 @@ static void test_tail_cut(void)
 	memset(buf, 0, N);
 	result(tail_cut(buf, 0, N) == 0,
 	       "tail_cut: only zeros after the global header: cut to it");
-	result(frame_tail_cut(buf, N, 0, 0) == FRAME_CUT_NONE,
+	result(tail_cut_fed(buf, 0, N, 0) == FRAME_CUT_NONE,
 	       "tail_cut: only zeros, no known boundary: nothing is cut");
 }
 
