@@ -25,6 +25,8 @@ enum {
 	/* the longest run of zeros at the end that a writer reads back
 	 * through to find the last record before it (§7.2) */
 	ZEROS_MAX = 1 << 20,
+	/* a step found emptied under it is done again at most so often */
+	ROTATE_TRIES = 4,
 };
 
 #ifdef STDIOCAP_FAULTS
@@ -257,11 +259,16 @@ static void cut_torn(const struct capfile *cf, const struct iovec *iov,
 }
 
 /* Writes iov at the end (size) under the lock the caller holds; a
- * failed write is cut off so the file ends on a record boundary. */
+ * failed write is cut off so the file ends on a record boundary.
+ * Returns 0, -1 with errno, or 1 when the file was emptied under us
+ * between the check and the write (`: >f` takes no lock): the bytes
+ * then went to its start, behind no header. Where the write left the
+ * offset says it (O_APPEND writes at the end, whatever it is now). */
 static int write_locked(struct capfile *cf, struct iovec *iov, int n,
 			size_t total, off_t size)
 {
 	ssize_t w;
+	off_t pos;
 
 	if (cf->max_bytes && size + (off_t)total > cf->max_bytes) {
 		cf->over_cap = 1;
@@ -272,8 +279,9 @@ static int write_locked(struct capfile *cf, struct iovec *iov, int n,
 		w = writev(cf->fd, iov, n);
 	while (w < 0 && errno == EINTR);
 	if (w >= 0 && (size_t)w == total) {
-		cf->end = size + total;
-		return 0;
+		pos = lseek(cf->fd, 0, SEEK_CUR);
+		cf->end = pos < 0 ? -1 : pos;
+		return pos == (off_t)total ? 1 : 0;
 	}
 	if (w > 0)
 		cut_torn(cf, iov, w, size);
@@ -283,7 +291,7 @@ static int write_locked(struct capfile *cf, struct iovec *iov, int n,
 /* The execve blob of argv and envp as dport-3 records, at size, under
  * the lock; the header fields but event and len come from h. A blob
  * that does not fit whole is cut off whole, or a reader would meet a
- * process whose argv never ends. */
+ * process whose argv never ends. 0, -1, or 1 as write_locked. */
 static int blob_locked(struct capfile *cf, struct frame_head h,
 		       char *const argv[], char *const envp[], off_t size)
 {
@@ -291,6 +299,7 @@ static int blob_locked(struct capfile *cf, struct frame_head h,
 	struct frame_blob blob;
 	struct iovec iov[2];
 	off_t before = size;
+	int r;
 
 	h.event = EVENT_EXECVE;
 	frame_blob_init(&blob, argv, envp);
@@ -300,7 +309,10 @@ static int blob_locked(struct capfile *cf, struct frame_head h,
 		iov[0].iov_len = FRAME_RECORD_LEN;
 		iov[1].iov_base = buf;
 		iov[1].iov_len = h.len;
-		if (write_locked(cf, iov, 2, FRAME_RECORD_LEN + h.len, size) < 0) {
+		r = write_locked(cf, iov, 2, FRAME_RECORD_LEN + h.len, size);
+		if (r > 0)
+			return r;
+		if (r < 0) {
 			cut_back(cf->fd, before);
 			cf->end = before;
 			return -1;
@@ -310,31 +322,15 @@ static int blob_locked(struct capfile *cf, struct frame_head h,
 	return 0;
 }
 
-int capfile_append(struct capfile *cf, uint32_t pid,
-		   struct capfile_record *rec, size_t n)
+/* rec[0..n) for h's process at size, in writevs of at most BATCH_MAX
+ * records. 0, -1, or 1 as write_locked. */
+static int records_locked(struct capfile *cf, struct frame_head h,
+			  struct capfile_record *rec, size_t n, off_t size)
 {
 	struct iovec iov[2 * BATCH_MAX];
-	struct frame_head h;
 	size_t i, k, total;
-	off_t size;
-	int fresh;
+	int r;
 
-	if (caplock_take(cf) < 0)
-		return -1;
-	size = prepare(cf, &fresh);
-	if (size < 0)
-		return unlock_fail(cf->fd);
-	fault_point(rec[0].event);
-	stamp(&h);
-	h.pid = pid;
-	h.ppid = cf->ppid;
-	/* A file emptied under us (rotated): the process is introduced
-	 * again, so its records are a capture of their own. */
-	if (fresh && cf->argv) {
-		if (blob_locked(cf, h, cf->argv, cf->envp, size) < 0)
-			return unlock_fail(cf->fd);
-		size = cf->end;
-	}
 	for (i = 0; i < n; size = cf->end) {
 		for (k = 0, total = 0; k < BATCH_MAX && i < n; k++, i++) {
 			h.event = rec[i].event;
@@ -346,9 +342,61 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 			iov[2 * k + 1].iov_len = rec[i].len;
 			total += FRAME_RECORD_LEN + rec[i].len;
 		}
-		if (write_locked(cf, iov, 2 * k, total, size) < 0)
-			return unlock_fail(cf->fd);
+		r = write_locked(cf, iov, 2 * k, total, size);
+		if (r)
+			return r;
 	}
+	return 0;
+}
+
+/* One locked step: the file made ready (prepare), the execve blob when
+ * argv is given, or when the file was found emptied and this process was
+ * introduced in it before (its records are then a capture of their
+ * own), then rec. A file emptied under the step (a rotation) is emptied
+ * again and the step done once more, header first, so no rotation ever
+ * leaves a file without its global header (doc/capture-format.md §7.3). */
+static int append_locked(struct capfile *cf, uint32_t pid,
+			 char *const argv[], char *const envp[],
+			 struct capfile_record *rec, size_t n)
+{
+	struct frame_head h;
+	off_t size;
+	int fresh, r, tries;
+
+	for (tries = 0; tries < ROTATE_TRIES; tries++) {
+		size = prepare(cf, &fresh);
+		if (size < 0)
+			return -1;
+		if (n)
+			fault_point(rec[0].event);
+		stamp(&h);
+		h.pid = pid;
+		h.ppid = cf->ppid;
+		r = 0;
+		if (argv || (fresh && cf->argv)) {
+			r = argv ? blob_locked(cf, h, argv, envp, size) :
+			    blob_locked(cf, h, cf->argv, cf->envp, size);
+			size = cf->end;
+		}
+		if (!r)
+			r = records_locked(cf, h, rec, n, size);
+		if (r <= 0)
+			return r;
+		if (ftruncate(cf->fd, 0) < 0)
+			return -1;
+		cf->end = -1;
+	}
+	errno = EAGAIN;		/* emptied again and again: not now */
+	return -1;
+}
+
+int capfile_append(struct capfile *cf, uint32_t pid,
+		   struct capfile_record *rec, size_t n)
+{
+	if (caplock_take(cf) < 0)
+		return -1;
+	if (append_locked(cf, pid, NULL, NULL, rec, n) < 0)
+		return unlock_fail(cf->fd);
 	caplock_release(cf->fd);
 	return 0;
 }
@@ -356,20 +404,10 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 int capfile_append_execve(struct capfile *cf, uint32_t pid,
 			  char *const argv[], char *const envp[])
 {
-	struct frame_head h;
-	off_t size;
-	int fresh;
-
 	/* One lock for the whole blob keeps its records consecutive. */
 	if (caplock_take(cf) < 0)
 		return -1;
-	size = prepare(cf, &fresh);
-	if (size < 0)
-		return unlock_fail(cf->fd);
-	stamp(&h);
-	h.pid = pid;
-	h.ppid = cf->ppid;
-	if (blob_locked(cf, h, argv, envp, size) < 0)
+	if (append_locked(cf, pid, argv, envp, NULL, 0) < 0)
 		return unlock_fail(cf->fd);
 	cf->argv = argv;
 	cf->envp = envp;
