@@ -59,19 +59,20 @@ int capwalk_open(const char *path, enum capfile_refusal *why);
 
 /* ---- caplock.c: the capture lock, never waited for without bound */
 
-/* flock(cf->fd, LOCK_EX), waiting at most cf->lock_ms while cf->wait
- * serves the relay's signals. 0, or -1 with errno (EWOULDBLOCK and
- * cf->why = CAPFILE_LOCK_TIMEOUT when the bound passed). */
+/* flock(cf->fd, LOCK_EX), queued for in the kernel, waiting at most
+ * cf->lock_ms while cf->wait serves the relay's signals. 0, or -1 with
+ * errno (EWOULDBLOCK and cf->why = CAPFILE_LOCK_TIMEOUT when the bound
+ * passed). */
 int caplock_take(struct capfile *cf);
 /* Releases it, keeping errno. */
 void caplock_release(int fd);
 
 /* ---- relay.c */
 
-/* The capture's lock-wait hook (struct capfile wait): waits up to usec
- * microseconds for a signal on the relay's signalfd and serves it as the
- * loop would (forwards it, reaps the child), so a lock wait never
- * delays a signal. */
-void relay_lock_wait(void *ctx, long usec);
+/* The capture's lock-wait hook (struct capfile wait): waits up to ms
+ * for fd to be readable or a signal on the relay's signalfd, and serves
+ * a signal as the loop would (forwards it, reaps the child), so a lock
+ * wait never delays one. > 0: fd is readable. */
+int relay_lock_wait(void *ctx, int fd, int ms);
 
 #endif

@@ -300,14 +300,19 @@ static int read_signals(struct relay *r)
 	}
 }
 
-void relay_lock_wait(void *ctx, long usec)
+int relay_lock_wait(void *ctx, int fd, int ms)
 {
 	struct relay *r = ctx;
-	struct pollfd p = { .fd = r->sigfd, .events = POLLIN };
+	struct pollfd p[2] = {
+		{ .fd = fd, .events = POLLIN },
+		/* fd -1 is ignored by poll: PID 1's relay has no signalfd */
+		{ .fd = r->sigfd, .events = POLLIN },
+	};
+	int n = poll(p, 2, ms);
 
-	/* fd -1 is ignored by poll: a plain pause (PID 1's relay) */
-	if (poll(&p, 1, (usec + 999) / 1000) > 0)
+	if (n > 0 && p[1].revents)
 		read_signals(r);
+	return n < 0 ? -1 : p[0].revents != 0;
 }
 
 /* The child stopped: once nothing is left to relay right now, stop the

@@ -199,9 +199,10 @@ struct capfile {
 	/* the execve blob written by capfile_append_execve: written again
 	 * before the next records when the file is found emptied */
 	char *const *argv, *const *envp;
-	/* While waiting for the lock: called with a pause in microseconds
-	 * to spend (the relay serves signals in it); NULL: sleep. */
-	void (*wait)(void *ctx, long usec);
+	/* While waiting for the lock: waits up to ms for fd to be
+	 * readable, serving the relay's signals meanwhile; > 0 once fd is
+	 * readable, 0 if not (yet), -1 with errno. NULL: poll fd. */
+	int (*wait)(void *ctx, int fd, int ms);
 	void *wait_ctx;
 };
 
