@@ -48,6 +48,10 @@ static const char *refusal_text(enum capfile_refusal why)
 		return "is this program's own stdout or stderr";
 	case CAPFILE_LOCK_TIMEOUT:
 		return "lock held by another process for over CONFIG_LOCK_TIMEOUT_MS";
+	case CAPFILE_KEEP_FREE:
+		return "its filesystem is down to CONFIG_KEEP_FREE_PERCENT free";
+	case CAPFILE_MAX_USE:
+		return "it fills CONFIG_MAX_USE_PERCENT of its filesystem";
 	default:
 		return "unknown reason";
 	}
@@ -193,6 +197,12 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 		return uncaptured(a, argv, envp, path, errno,
 				  why == CAPFILE_SYSCALL ? NULL :
 				  refusal_text(why));
+	if (capfile_set_floor(&cf, CONFIG_KEEP_FREE_PERCENT,
+			      CONFIG_MAX_USE_PERCENT) < 0) {
+		capfile_close(&cf);
+		return uncaptured(a, argv, envp, path, errno,
+				  refusal_text(cf.why));
+	}
 	cf.ppid = lineage_parent(cf.fd);
 	if (getpid() == 1)
 		return wrap_pid1(a, argv, envp, &cf, mode, tty_in);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +28,8 @@ enum {
 	ZEROS_MAX = 1 << 20,
 	/* a step found emptied under it is done again at most so often */
 	ROTATE_TRIES = 4,
+	/* the most a writer appends between two looks at the free space */
+	ROOM_MAX = 1 << 20,
 };
 
 #ifdef STDIOCAP_FAULTS
@@ -258,6 +261,67 @@ static void cut_torn(const struct capfile *cf, const struct iovec *iov,
 	errno = e;
 }
 
+/* Whether total more bytes at size keep the capture within its floor
+ * and share of the filesystem. The filesystem is asked only when the
+ * room left at the last look is used up: at most every ROOM_MAX bytes
+ * of this writer's, or half of what was left then (other writers use
+ * the rest). Not knowing (fstatfs failed) does not stop a capture. */
+static int floor_ok(struct capfile *cf, off_t size, size_t total)
+{
+	struct statfs sf;
+	unsigned long long bs, fs, avail, room = (unsigned long long)-1, lim;
+
+	if (!cf->keep_free_pct && !cf->max_use_pct)
+		return 1;
+	if (cf->room >= (off_t)total) {
+		cf->room -= total;
+		return 1;
+	}
+	if (fstatfs(cf->fd, &sf) < 0)
+		return 1;
+	bs = sf.f_frsize ? sf.f_frsize : sf.f_bsize;
+	fs = sf.f_blocks * bs;
+	avail = sf.f_bavail * bs;
+	if (cf->keep_free_pct) {
+		lim = fs / 100 * cf->keep_free_pct;
+		room = avail > lim ? avail - lim : 0;
+	}
+	if (cf->max_use_pct) {
+		lim = fs / 100 * cf->max_use_pct;
+		lim = lim > (unsigned long long)size ? lim - size : 0;
+		if (lim < room) {
+			room = lim;
+			cf->why = CAPFILE_MAX_USE;
+		} else {
+			cf->why = CAPFILE_KEEP_FREE;
+		}
+	} else {
+		cf->why = CAPFILE_KEEP_FREE;
+	}
+	if (room < total) {
+		cf->room = -1;
+		return 0;
+	}
+	cf->why = CAPFILE_OK;
+	room = (room - total) / 2;
+	cf->room = room < ROOM_MAX ? (off_t)room : ROOM_MAX;
+	return 1;
+}
+
+int capfile_set_floor(struct capfile *cf, int keep_free_pct, int max_use_pct)
+{
+	off_t size;
+
+	cf->keep_free_pct = keep_free_pct;
+	cf->max_use_pct = max_use_pct;
+	cf->room = -1;
+	size = cf->end < 0 ? 0 : cf->end;
+	if (floor_ok(cf, size, 0))
+		return 0;
+	errno = ENOSPC;
+	return -1;
+}
+
 /* Writes iov at the end (size) under the lock the caller holds; a
  * failed write is cut off so the file ends on a record boundary.
  * Returns 0, -1 with errno, or 1 when the file was emptied under us
@@ -273,6 +337,10 @@ static int write_locked(struct capfile *cf, struct iovec *iov, int n,
 	if (cf->max_bytes && size + (off_t)total > cf->max_bytes) {
 		cf->over_cap = 1;
 		errno = EFBIG;
+		return -1;
+	}
+	if (!floor_ok(cf, size, total)) {
+		errno = ENOSPC;
 		return -1;
 	}
 	do

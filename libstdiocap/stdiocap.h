@@ -184,6 +184,8 @@ enum capfile_refusal {
 	CAPFILE_STICKY_LINKS,	/* a file with hard links in a sticky dir */
 	CAPFILE_IS_STDIO,	/* the wrapper's own stdout or stderr */
 	CAPFILE_LOCK_TIMEOUT,	/* lock held by another for over lock_ms */
+	CAPFILE_KEEP_FREE,	/* its filesystem would fall below the floor */
+	CAPFILE_MAX_USE,	/* it would pass its share of the filesystem */
 };
 
 struct capfile {
@@ -191,6 +193,11 @@ struct capfile {
 	const char *path;	/* for messages */
 	off_t max_bytes;	/* 0: no cap */
 	int over_cap;		/* 1 once an append was refused by the cap */
+	/* the free-space floor and largest share of the filesystem, in
+	 * percent (0: none), and the bytes that may still be appended
+	 * before they are looked at again (capfile_set_floor) */
+	int keep_free_pct, max_use_pct;
+	off_t room;
 	enum capfile_refusal why;	/* set when an append failed on a rule */
 	uint32_t ppid;		/* the records' lineage (README "Lineage"),
 				 * 0 after capfile_open: the caller sets it */
@@ -212,6 +219,14 @@ struct capfile {
  * with *why saying which rule refused it (CAPFILE_SYSCALL: errno). */
 int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 		 int lock_ms, enum capfile_refusal *why);
+
+/* Sets the free-space floor and the largest share of its filesystem the
+ * capture may use, in percent (0: none; doc/reliability.md): once an
+ * append would pass either, it fails with ENOSPC and cf->why
+ * CAPFILE_KEEP_FREE or CAPFILE_MAX_USE. The filesystem is looked at
+ * (fstatfs) now, and again only after this writer has appended half of
+ * what was left, or a MiB. 0, or -1 with cf->why when already past. */
+int capfile_set_floor(struct capfile *cf, int keep_free_pct, int max_use_pct);
 
 /* One record: header bytes (filled by capfile_append) plus payload. */
 struct capfile_record {
