@@ -126,10 +126,12 @@ static off_t check_header(struct capfile *cf, int *fresh)
 
 /* Where the trailing run of zeros begins (a power cut's tail), found by
  * reading back at most ZEROS_MAX bytes in pieces of FRAME_RECORD_MAX; 0
- * when the run is longer than that; -1 on error. */
+ * when the run is longer than that (or the file shrank: a rotation,
+ * which the write then finds); -1 on error. */
 static off_t zeros_start(int fd, off_t size, unsigned char *buf)
 {
 	off_t pos = size, from;
+	ssize_t r;
 	size_t n;
 
 	while (pos > FRAME_GLOBAL_LEN && size - pos < ZEROS_MAX) {
@@ -137,8 +139,11 @@ static off_t zeros_start(int fd, off_t size, unsigned char *buf)
 		if (from < FRAME_GLOBAL_LEN)
 			from = FRAME_GLOBAL_LEN;
 		n = pos - from;
-		if (pread_all(fd, buf, n, from) != (ssize_t)n)
-			return -1;	/* an error, or shrank meanwhile */
+		r = pread_all(fd, buf, n, from);
+		if (r < 0)
+			return -1;
+		if (r != (ssize_t)n)
+			return 0;	/* emptied meanwhile: see write_locked */
 		while (n && !buf[n - 1])
 			n--;
 		if (n)
@@ -159,6 +164,7 @@ static off_t tail_cut(int fd, off_t size)
 	struct frame_tail t;
 	off_t nz, from, to, at;
 	size_t n, cut;
+	ssize_t r;
 
 	nz = zeros_start(fd, size, buf);
 	if (nz <= 0)
@@ -176,8 +182,11 @@ static off_t tail_cut(int fd, off_t size)
 	for (at = from; at < nz; at += n) {
 		/* a piece, and the header bytes that may run past it */
 		n = nz - at < (off_t)sizeof buf ? (size_t)(nz - at) : sizeof buf;
-		if (pread_all(fd, buf, n, at) != (ssize_t)n)
+		r = pread_all(fd, buf, n, at);
+		if (r < 0)
 			return -1;
+		if (r != (ssize_t)n)
+			return size;	/* emptied meanwhile: see write_locked */
 		if (at + (off_t)n < nz)
 			n -= FRAME_RECORD_LEN;
 		frame_tail_feed(&t, buf, n);
@@ -188,22 +197,35 @@ static off_t tail_cut(int fd, off_t size)
 
 /* Under the lock: the file ends on a record boundary behind a global
  * header of ours. Returns its size; *fresh says the header was just
- * written (a new, truncated or rotated file). */
+ * written (a new, truncated or rotated file). A rotation between the
+ * look at the tail and the cut would have the cut extend the emptied
+ * file with zeros: the header is looked at again after a cut, and a
+ * file without it emptied again and made a capture afresh. */
 static off_t prepare(struct capfile *cf, int *fresh)
 {
+	unsigned char hdr[FRAME_GLOBAL_LEN];
 	off_t size, cut;
+	int tries;
 
-	*fresh = 0;
-	size = check_header(cf, fresh);
-	if (size < 0 || size == cf->end || size == FRAME_GLOBAL_LEN)
-		return size;
-	cut = tail_cut(cf->fd, size);
-	if (cut >= FRAME_GLOBAL_LEN && cut < size) {
+	for (tries = 0; tries < ROTATE_TRIES; tries++) {
+		*fresh = 0;
+		size = check_header(cf, fresh);
+		if (size < 0 || size == cf->end || size == FRAME_GLOBAL_LEN)
+			return size;
+		cut = tail_cut(cf->fd, size);
+		if (cut < FRAME_GLOBAL_LEN || cut >= size)
+			return size;
 		if (ftruncate(cf->fd, cut) < 0)
 			return -1;
-		return cut;
+		if (pread_all(cf->fd, hdr, sizeof hdr, 0) == sizeof hdr &&
+		    frame_global_header_valid(hdr))
+			return cut;
+		if (ftruncate(cf->fd, 0) < 0)
+			return -1;
+		cf->end = -1;
 	}
-	return size;
+	errno = EAGAIN;		/* emptied again and again: not now */
+	return -1;
 }
 
 static void stamp(struct frame_head *h)
