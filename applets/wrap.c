@@ -193,16 +193,12 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	tty_in = relay_plan(mode, relay_flags(a));
 
 	if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES,
-			 CONFIG_LOCK_TIMEOUT_MS, &why) < 0)
+			 CONFIG_LOCK_TIMEOUT_MS, &why) < 0 ||
+	    capfile_set_floor(&cf, CONFIG_KEEP_FREE_PERCENT,
+			      CONFIG_MAX_USE_PERCENT, &why) < 0)
 		return uncaptured(a, argv, envp, path, errno,
 				  why == CAPFILE_SYSCALL ? NULL :
 				  refusal_text(why));
-	if (capfile_set_floor(&cf, CONFIG_KEEP_FREE_PERCENT,
-			      CONFIG_MAX_USE_PERCENT) < 0) {
-		capfile_close(&cf);
-		return uncaptured(a, argv, envp, path, errno,
-				  refusal_text(cf.why));
-	}
 	cf.ppid = lineage_parent(cf.fd);
 	if (getpid() == 1)
 		return wrap_pid1(a, argv, envp, &cf, mode, tty_in);

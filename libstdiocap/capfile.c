@@ -284,14 +284,16 @@ static void cut_torn(const struct capfile *cf, const struct iovec *iov,
 }
 
 /* Whether total more bytes at size keep the capture within its floor
- * and share of the filesystem. The filesystem is asked only when the
- * room left at the last look is used up: at most every ROOM_MAX bytes
- * of this writer's, or half of what was left then (other writers use
- * the rest). Not knowing (fstatfs failed) does not stop a capture. */
+ * and share of the filesystem. The filesystem is asked again only after
+ * this writer has appended ROOM_MAX bytes since the last look, or at
+ * every append once that look found it within 4 * ROOM_MAX of a limit
+ * (other writers fill it too). Products, not quotients: a 64-bit
+ * division is a library call on 32-bit ARM. Not knowing (fstatfs
+ * failed) does not stop a capture. */
 static int floor_ok(struct capfile *cf, off_t size, size_t total)
 {
 	struct statfs sf;
-	unsigned long long bs, fs, avail, room = (unsigned long long)-1, lim;
+	unsigned long long bs, fs, avail, want;
 
 	if (!cf->keep_free_pct && !cf->max_use_pct)
 		return 1;
@@ -304,42 +306,39 @@ static int floor_ok(struct capfile *cf, off_t size, size_t total)
 	bs = sf.f_frsize ? sf.f_frsize : sf.f_bsize;
 	fs = sf.f_blocks * bs;
 	avail = sf.f_bavail * bs;
+	cf->room = ROOM_MAX;
+	want = total + 4 * ROOM_MAX;
 	if (cf->keep_free_pct) {
-		lim = fs / 100 * cf->keep_free_pct;
-		room = avail > lim ? avail - lim : 0;
+		cf->why = CAPFILE_KEEP_FREE;
+		if (avail < total || (avail - total) * 100 < fs * cf->keep_free_pct)
+			goto over;
+		if (avail < want || (avail - want) * 100 < fs * cf->keep_free_pct)
+			cf->room = 0;
 	}
 	if (cf->max_use_pct) {
-		lim = fs / 100 * cf->max_use_pct;
-		lim = lim > (unsigned long long)size ? lim - size : 0;
-		if (lim < room) {
-			room = lim;
-			cf->why = CAPFILE_MAX_USE;
-		} else {
-			cf->why = CAPFILE_KEEP_FREE;
-		}
-	} else {
-		cf->why = CAPFILE_KEEP_FREE;
-	}
-	if (room < total) {
-		cf->room = -1;
-		return 0;
+		cf->why = CAPFILE_MAX_USE;
+		if ((size + total) * 100ULL > fs * cf->max_use_pct)
+			goto over;
+		if ((size + want) * 100ULL > fs * cf->max_use_pct)
+			cf->room = 0;
 	}
 	cf->why = CAPFILE_OK;
-	room = (room - total) / 2;
-	cf->room = room < ROOM_MAX ? (off_t)room : ROOM_MAX;
 	return 1;
+over:
+	cf->room = -1;
+	return 0;
 }
 
-int capfile_set_floor(struct capfile *cf, int keep_free_pct, int max_use_pct)
+int capfile_set_floor(struct capfile *cf, int keep_free_pct, int max_use_pct,
+		      enum capfile_refusal *why)
 {
-	off_t size;
-
 	cf->keep_free_pct = keep_free_pct;
 	cf->max_use_pct = max_use_pct;
 	cf->room = -1;
-	size = cf->end < 0 ? 0 : cf->end;
-	if (floor_ok(cf, size, 0))
+	if (floor_ok(cf, cf->end < 0 ? 0 : cf->end, 0))
 		return 0;
+	*why = cf->why;
+	capfile_close(cf);
 	errno = ENOSPC;
 	return -1;
 }

@@ -130,7 +130,9 @@ int caplock_take(struct capfile *cf)
 		return 0;
 	if (errno != EWOULDBLOCK)
 		return -1;
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
+	/* the raw call: musl's pipe2() carries a fallback for kernels
+	 * before 2.6.27 (200 bytes) */
+	if (syscall(SYS_pipe2, pipefd, O_CLOEXEC) < 0)
 		return -1;
 	pid = helper_start(cf->fd, pipefd[1]);
 	io_close(pipefd[1]);

@@ -385,14 +385,11 @@ static int maybe_header(const unsigned char *p)
 void frame_tail_init(struct frame_tail *t, size_t nz, size_t total,
 		     int at_boundary)
 {
-	memset(t->next, 0, sizeof t->next);
+	memset(t, 0, sizeof *t);
 	t->nz = nz;
 	t->total = total;
-	t->at = 0;
 	t->starts = at_boundary ? 0 : FRAME_RECORD_MAX;
 	t->explained = t->junk = FRAME_CUT_NONE;
-	t->last = 0;
-	t->any_whole = 0;
 	if (at_boundary)
 		t->next[0] = 1;	/* the chain from the global header */
 	if (at_boundary && !nz)

@@ -194,8 +194,8 @@ struct capfile {
 	off_t max_bytes;	/* 0: no cap */
 	int over_cap;		/* 1 once an append was refused by the cap */
 	/* the free-space floor and largest share of the filesystem, in
-	 * percent (0: none), and the bytes that may still be appended
-	 * before they are looked at again (capfile_set_floor) */
+	 * percent (0: none), and the bytes that may be appended before the
+	 * filesystem is looked at again (capfile_set_floor) */
 	int keep_free_pct, max_use_pct;
 	off_t room;
 	enum capfile_refusal why;	/* set when an append failed on a rule */
@@ -224,9 +224,11 @@ int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
  * capture may use, in percent (0: none; doc/reliability.md): once an
  * append would pass either, it fails with ENOSPC and cf->why
  * CAPFILE_KEEP_FREE or CAPFILE_MAX_USE. The filesystem is looked at
- * (fstatfs) now, and again only after this writer has appended half of
- * what was left, or a MiB. 0, or -1 with cf->why when already past. */
-int capfile_set_floor(struct capfile *cf, int keep_free_pct, int max_use_pct);
+ * (fstatfs) now, and again after every MiB this writer appends, or at
+ * every append within 4 MiB of a limit. 0, or -1 with *why saying which
+ * limit is already passed (ENOSPC); the file is then closed. */
+int capfile_set_floor(struct capfile *cf, int keep_free_pct, int max_use_pct,
+		      enum capfile_refusal *why);
 
 /* One record: header bytes (filled by capfile_append) plus payload. */
 struct capfile_record {
