@@ -83,7 +83,8 @@ static off_t size_of(int fd)
 	return io_fstat(fd, &st) < 0 ? -1 : st.st_size;
 }
 
-/* Waits for the helper's word, serving signals. The bound is on a
+/* Waits for the helper's word on in, serving signals; without a helper
+ * (in -1), tries the lock at each look instead. The bound is on a
  * holder that makes no progress: each time the file has changed since
  * the last look, the lock changed hands (every holder appends), and the
  * wait may go on for cf->lock_ms more, for PATIENCE_MS in all (or
@@ -118,6 +119,9 @@ static int helper_wait(struct capfile *cf, int in)
 			return -1;
 		if (r > 0)
 			return read(in, &c, 1) == 1;
+		/* no helper (fork refused: a process limit): ask */
+		if (in < 0 && flock_nb(cf->fd, LOCK_EX) == 0)
+			return 1;
 	}
 }
 
@@ -136,9 +140,14 @@ int caplock_take(struct capfile *cf)
 		return -1;
 	pid = helper_start(cf->fd, pipefd[1]);
 	io_close(pipefd[1]);
-	got = pid < 0 ? -1 : helper_wait(cf, pipefd[0]);
+	if (pid < 0) {
+		io_close(pipefd[0]);
+		pipefd[0] = -1;	/* poll ignores it: a pause between tries */
+	}
+	got = helper_wait(cf, pipefd[0]);
 	e = errno;
-	io_close(pipefd[0]);
+	if (pid > 0)
+		io_close(pipefd[0]);
 	if (pid > 0) {
 		kill(pid, SIGKILL);	/* still queued, or done already */
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
