@@ -7,7 +7,7 @@
  * busy boot hundreds of wrappers take turns, and a poller that sleeps
  * between tries loses its turn again and again. But a blocking flock
  * cannot be bounded or interrupted without a signal, and the relay must
- * go on serving signals while it waits (doc/stdiocap.1 "Reliability").
+ * go on serving signals while it waits (doc/reliability.md "Lock waits").
  * So a contended lock is waited for by a helper process: a lock taken
  * with flock belongs to the open file description, which the helper
  * shares, so once the helper's blocking flock returns, the wrapper holds

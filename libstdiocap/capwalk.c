@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: MIT
  *
  * The most security-sensitive code of the project (doc/stdiocap.1
- * "Capture file safety"): a root wrapper writing into /tmp must not be
+ * SECURITY): a root wrapper writing into /tmp must not be
  * turned against a file of someone else's choosing. Every component is
  * opened with O_NOFOLLOW relative to the directory fd held from the step
  * before, so nothing can be swapped between a check and the open (a

@@ -49,7 +49,7 @@ size_t frame_tail_end(const struct frame_tail *t);
 /* ---- capwalk.c: the capture file's path, checked and opened in one walk */
 
 /* Opens path (created 0600 if missing) with the rules of doc/stdiocap.1
- * "Capture file safety" applied to what is opened: in a world-writable
+ * SECURITY applied to what is opened: in a world-writable
  * sticky directory no symlink, no other user's file, no file with more
  * than one hard link; nowhere a FIFO, device or directory, or the
  * wrapper's own stdout or stderr. Returns an fd >= 3, close-on-exec,

@@ -1,5 +1,5 @@
 /* capwalk_test.c - every refusal of the capture file's path walk
- * (libstdiocap/capwalk.c; doc/stdiocap.1 "Capture file safety"), tried
+ * (libstdiocap/capwalk.c; doc/stdiocap.1 SECURITY), tried
  * on a temporary directory tree of its own.
  * SPDX-License-Identifier: MIT
  *
