@@ -52,6 +52,10 @@ static const char *refusal_text(enum capfile_refusal why)
 		return "is this program's own stdout or stderr";
 	case CAPFILE_LOCK_TIMEOUT:
 		return "lock held by another process for over CONFIG_LOCK_TIMEOUT_MS";
+	case CAPFILE_KEEP_FREE:
+		return "its filesystem is down to CONFIG_KEEP_FREE_PERCENT free";
+	case CAPFILE_MAX_USE:
+		return "it fills CONFIG_MAX_USE_PERCENT of its filesystem";
 	default:
 		return "unknown reason";
 	}
@@ -177,7 +181,8 @@ static void note_execve(void *ctx)
 /* doc/stdiocap.1 "PID 1": init must stay PID 1, so the relay moves into a
  * child and the target is executed here. There is no exit record. */
 static int wrap_pid1(const struct applet *a, char **argv, char **envp,
-		     struct capfile *cf, const enum spawn_fd mode[3])
+		     struct capfile *cf, const enum spawn_fd mode[3], int tty_in,
+		     const struct tap tap[3])
 {
 	static const int ignore[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
 				      SIGUSR1, SIGUSR2, SIGPIPE, SIGXFSZ };
@@ -204,7 +209,7 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 	 * so init's last words are still relayed. */
 	for (i = 0; i < sizeof ignore / sizeof *ignore; i++)
 		sig_disposition(ignore[i], SIG_IGN);
-	relay_run(relay_init(&sp, cf, -1, NULL), capture_lost, &end);
+	relay_run(relay_init(&sp, tty_in, tap, cf, -1, NULL), capture_lost, &end);
 	_exit(0);
 }
 
@@ -235,8 +240,9 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	struct exec_note note;
 	struct spawn sp;
 	struct stat exe;
+	struct tap tap[3];
 	pid_t self = getpid();
-	int sigfd;
+	int sigfd, tty_in;
 
 	if (target_is_self(a->target, &exe)) {
 		msg(a->target, ": is stdiocap itself; refusing to run it");
@@ -244,16 +250,18 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	}
 	if (!path || !*path)
 		path = CONFIG_DEFAULT_PCAP;
-	relay_plan(mode, relay_flags(a, argv, self));
+	tty_in = relay_plan(mode, relay_flags(a, argv, self), tap);
 
 	if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES,
-			 CONFIG_LOCK_TIMEOUT_MS, &why) < 0)
+			 CONFIG_LOCK_TIMEOUT_MS, &why) < 0 ||
+	    capfile_set_floor(&cf, CONFIG_KEEP_FREE_PERCENT,
+			      CONFIG_MAX_USE_PERCENT, &why) < 0)
 		return uncaptured(a, argv, envp, path, errno,
 				  why == CAPFILE_SYSCALL ? NULL :
 				  refusal_text(why));
 	cf.ppid = lineage_parent(cf.fd, self, exe.st_ino ? &exe : NULL);
 	if (self == 1)
-		return wrap_pid1(a, argv, envp, &cf, mode);
+		return wrap_pid1(a, argv, envp, &cf, mode, tty_in, tap);
 
 	sigfd = sig_takeover(&ss);
 	note.cf = &cf;
@@ -276,7 +284,7 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 	}
 	if (sp.exec_errno)
 		msg_sys(sp.exec_errno, a->target);
-	if (relay_run(relay_init(&sp, &cf, sigfd, &ss), capture_lost, &end) < 0)
+	if (relay_run(relay_init(&sp, tty_in, tap, &cf, sigfd, &ss), capture_lost, &end) < 0)
 		msg_sys(errno, "relay");
 	if (cf.fd >= 0 && capfile_append_exit(&cf, sp.pid, end.status) < 0)
 		capture_lost(errno, &cf);

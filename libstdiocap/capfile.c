@@ -1,35 +1,35 @@
-/* capfile.c - open, validate, lock and append to the shared capture file.
+/* capfile.c - validate, repair and append to the shared capture file.
  * SPDX-License-Identifier: MIT
  *
- * Every record goes out in one writev under flock(LOCK_EX), and the
- * global header is checked and written under the same lock, so any number
- * of wrappers share one file without tearing a record (README "The
- * format, for Wireshark and tshark"). Under the same lock, before each
- * append: a file found empty gets the global header again (truncated or
- * rotated under us), a torn tail left by a killed writer is cut off
- * (README "Torn tails"), and the timestamp is taken, so time never runs
- * backwards in file order. The lock is never waited for without bound
- * (README "Reliability"). */
+ * Every record goes out in one writev under flock(LOCK_EX) (caplock.c),
+ * and the global header is checked and written under the same lock, so
+ * any number of wrappers share one file without tearing a record
+ * (doc/capture-format.md §8). Under the same lock, before each append: a
+ * file found empty gets the global header again (truncated or rotated
+ * under us), a torn tail left by a killed writer is cut off
+ * (doc/capture-format.md §7), and the timestamp is taken, so time never
+ * runs backwards in file order. The path is opened by capwalk.c. */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <poll.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
+#include <sys/statfs.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "stdiocap.h"
+#include "internal.h"
 
 enum {
-	BATCH_MAX = 3 * RELAY_SLOTS,	/* one poll round: every buffer full */
-	REC_MAX = FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX,
-	/* the tail examined for a torn record: its last whole record and
-	 * the torn one both fit */
-	WINDOW = 2 * REC_MAX,
-	SYMLINK_MAX = 40,		/* as the kernel's ELOOP limit */
+	/* records per writev: IOV_MAX (1024) allows 512; a larger batch
+	 * goes out in several writevs under the same lock */
+	BATCH_MAX = 32,
+	/* the longest run of zeros at the end that a writer reads back
+	 * through to find the last record before it (§7.2) */
+	ZEROS_MAX = 1 << 20,
+	/* a step found emptied under it is done again at most so often */
+	ROTATE_TRIES = 4,
+	/* the most a writer appends between two looks at the free space */
+	ROOM_MAX = 1 << 20,
 };
 
 #ifdef STDIOCAP_FAULTS
@@ -51,64 +51,10 @@ static void fault_point(enum frame_event event)
 # define fault_point(event) ((void)0)
 #endif
 
-static int flock_nb(int fd, int op)
-{
-	int r;
-
-	do
-		r = flock(fd, op | LOCK_NB);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-static long long now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
-/* flock(LOCK_EX), waiting at most cf->lock_ms: retried with a growing
- * pause (1 to 2 ms) in which cf->wait serves the relay's signals. */
-static int lock_ex(struct capfile *cf)
-{
-	long long deadline = 0, t;
-	long pause = 50;
-
-	while (flock_nb(cf->fd, LOCK_EX) < 0) {
-		if (errno != EWOULDBLOCK)
-			return -1;
-		t = now_us();
-		if (!deadline)
-			deadline = t + cf->lock_ms * 1000LL;
-		if (t >= deadline) {
-			cf->why = CAPFILE_LOCK_TIMEOUT;
-			errno = EWOULDBLOCK;
-			return -1;
-		}
-		if (cf->wait)
-			cf->wait(cf->wait_ctx, pause);
-		else
-			poll(NULL, 0, (pause + 999) / 1000);	/* poll: linked anyway */
-		if (pause < 2000)
-			pause *= 2;
-	}
-	return 0;
-}
-
-static void unlock(int fd)
-{
-	flock_nb(fd, LOCK_UN);
-}
-
 /* Unlocks without clobbering the errno of the failure being reported. */
 static int unlock_fail(int fd)
 {
-	int e = errno;
-
-	unlock(fd);
-	errno = e;
+	caplock_release(fd);
 	return -1;
 }
 
@@ -140,229 +86,6 @@ static ssize_t pread_all(int fd, unsigned char *buf, size_t n, off_t off)
 		got += r;
 	}
 	return got;
-}
-
-/* ---- the path: checked and opened in one walk (README "Capture file
- * safety"). Every component is opened with O_NOFOLLOW relative to the
- * directory fd held from the step before, so nothing can be swapped
- * between a check and the open. A symlink is followed (read and walked
- * in turn) unless it sits in a world-writable sticky directory. */
-
-static int dir_is_sticky(int dirfd)
-{
-	struct stat st;
-
-	return io_fstat(dirfd, &st) == 0 && (st.st_mode & S_ISVTX) &&
-	       (st.st_mode & S_IWOTH);
-}
-
-struct walk {
-	char rest[PATH_MAX];	/* what is left to walk */
-	char name[NAME_MAX + 1];	/* the component at hand */
-	int dirfd;		/* the directory it is in */
-	int links;		/* symlinks followed so far */
-};
-
-/* Replaces the component at hand, a symlink fd in w->dirfd, by its
- * target: rest becomes target/rest; an absolute target restarts at /. */
-static int walk_follow(struct walk *w, int lfd)
-{
-	char target[PATH_MAX];
-	size_t tl, rl = strlen(w->rest);
-	ssize_t n;
-	int fd;
-
-	if (++w->links > SYMLINK_MAX) {
-		errno = ELOOP;
-		return -1;
-	}
-	/* the raw call: musl's readlinkat() only wraps it */
-	n = syscall(SYS_readlinkat, lfd, "", target, sizeof target);
-	if (n < 0)
-		return -1;
-	tl = n;
-	if (tl + 1 + rl + 1 > sizeof w->rest) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memmove(w->rest + tl + (rl ? 1 : 0), w->rest, rl + 1);
-	memcpy(w->rest, target, tl);
-	if (rl)
-		w->rest[tl] = '/';
-	if (target[0] == '/') {
-		fd = io_openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC,
-			       0);
-		if (fd < 0)
-			return -1;
-		io_close(w->dirfd);
-		w->dirfd = fd;
-	}
-	return 0;
-}
-
-/* Takes the next component off rest into name: 1, or 0 when none is
- * left. "." and empty components are skipped. */
-static int walk_next(struct walk *w)
-{
-	char *p = w->rest;
-	size_t n;
-
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p) {
-			w->rest[0] = 0;
-			return 0;
-		}
-		/* a loop, not strchr: musl's brings strchrnul along */
-		for (n = 0; p[n] && p[n] != '/'; n++)
-			;
-		if (n > NAME_MAX) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(w->name, p, n);
-		w->name[n] = 0;
-		p += n;
-		if (strcmp(w->name, "."))
-			break;
-	}
-	memmove(w->rest, p, strlen(p) + 1);
-	return 1;
-}
-
-/* 1 if nothing but slashes is left: the component at hand is the last. */
-static int walk_last(const struct walk *w)
-{
-	const char *p = w->rest;
-
-	while (*p == '/')
-		p++;
-	return !*p;
-}
-
-/* Opens the capture file: created 0600 if missing, else the existing
- * regular file, with the sticky-directory rules applied to what is
- * opened. Returns the fd, or -1 with *why (or errno) saying why. */
-static int open_walk(const char *path, enum capfile_refusal *why)
-{
-	const int flags = O_RDWR | O_APPEND | O_CLOEXEC | O_NOCTTY |
-			  O_NONBLOCK | O_NOFOLLOW;
-	struct walk w;
-	struct stat st;
-	size_t len = strlen(path);
-	int fd, r, sticky, tries = 0;
-
-	if (len >= sizeof w.rest) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(w.rest, path, len + 1);	/* not strcpy: musl's adds stpcpy */
-	w.links = 0;
-	w.dirfd = io_openat(AT_FDCWD, path[0] == '/' ? "/" : ".",
-			    O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-	if (w.dirfd < 0)
-		return -1;
-	while ((r = walk_next(&w)) > 0) {
-		sticky = dir_is_sticky(w.dirfd);
-		if (walk_last(&w)) {
-			/* O_NONBLOCK: opening a FIFO must not hang; O_EXCL
-			 * first, so a file we create is never someone's. */
-			fd = io_openat(w.dirfd, w.name,
-				       flags | O_CREAT | O_EXCL, 0600);
-			if (fd >= 0) {
-				/* whatever the umask: captures hold secrets.
-				 * The raw call: musl's fchmod carries an
-				 * O_PATH fallback through /proc. */
-				if (syscall(SYS_fchmod, fd, 0600) < 0)
-					fd = io_close(fd);
-				io_close(w.dirfd);
-				return fd;
-			}
-			if (errno != EEXIST)
-				break;
-		}
-		/* Look before opening: opening a device can have effects. */
-		fd = io_openat(w.dirfd, w.name,
-			       O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
-		if (fd < 0) {
-			if (errno == ENOENT && walk_last(&w) && ++tries < 8) {
-				/* removed since O_EXCL saw it: again */
-				memmove(w.rest + strlen(w.name), w.rest,
-					strlen(w.rest) + 1);
-				memcpy(w.rest, w.name, strlen(w.name));
-				continue;
-			}
-			break;
-		}
-		if (io_fstat(fd, &st) < 0) {
-			io_close(fd);
-			break;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			if (sticky) {
-				io_close(fd);
-				*why = CAPFILE_STICKY_SYMLINK;
-				break;
-			}
-			r = walk_follow(&w, fd);
-			io_close(fd);
-			if (r < 0)
-				break;
-			continue;
-		}
-		if (!walk_last(&w)) {
-			if (!S_ISDIR(st.st_mode)) {
-				io_close(fd);
-				errno = ENOTDIR;
-				break;
-			}
-			io_close(w.dirfd);
-			w.dirfd = fd;
-			continue;
-		}
-		io_close(fd);
-		if (!S_ISREG(st.st_mode)) {
-			*why = CAPFILE_NOT_REGULAR;
-			break;
-		}
-		fd = io_openat(w.dirfd, w.name, flags, 0);
-		if (fd < 0)
-			break;
-		if (io_fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-		    (sticky && st.st_uid != geteuid()) ||
-		    (sticky && st.st_nlink > 1)) {
-			/* what was opened is checked, not what was looked at */
-			if (!S_ISREG(st.st_mode))
-				*why = CAPFILE_NOT_REGULAR;
-			else if (st.st_uid != geteuid())
-				*why = CAPFILE_STICKY_OWNER;
-			else
-				*why = CAPFILE_STICKY_LINKS;
-			io_close(fd);
-			break;
-		}
-		io_close(w.dirfd);
-		return fd;
-	}
-	if (r == 0)
-		errno = EISDIR;	/* the path names a directory */
-	return io_close(w.dirfd);
-}
-
-/* The caller's output must never get pcap bytes mixed in. */
-static int same_as_stdio(int fd)
-{
-	struct stat f, s;
-	int i;
-
-	if (io_fstat(fd, &f) < 0)
-		return 0;
-	for (i = 1; i <= 2; i++)
-		if (io_fstat(i, &s) == 0 && s.st_dev == f.st_dev &&
-		    s.st_ino == f.st_ino)
-			return 1;
-	return 0;
 }
 
 /* ---- under the lock: the file's state before an append */
@@ -401,79 +124,108 @@ static off_t check_header(struct capfile *cf, int *fresh)
 	return st.st_size;
 }
 
-/* The walk from a known record boundary (the global header's end) to
- * the end: where the whole valid records end, the size when they reach
- * it. What follows them is a torn record, or junk a power cut left (a
- * tail of zeros), when it is at most WINDOW bytes; further back it is a
- * record broken in the middle of the file: -1, never cut (the tail is
- * not the problem, and cutting would lose what follows). */
-static off_t walk_from_start(int fd, off_t size)
+/* Where the trailing run of zeros begins (a power cut's tail), found by
+ * reading back at most ZEROS_MAX bytes in pieces of FRAME_RECORD_MAX; 0
+ * when the run is longer than that (or the file shrank: a rotation,
+ * which the write then finds); -1 on error. */
+static off_t zeros_start(int fd, off_t size, unsigned char *buf)
 {
-	unsigned char rec[FRAME_RECORD_LEN];
-	struct frame_head h;
-	off_t off = FRAME_GLOBAL_LEN;
-	uint32_t val;
-	ssize_t n;
+	off_t pos = size, from;
+	ssize_t r;
+	size_t n;
 
-	while (off < size) {
-		n = pread_all(fd, rec, sizeof rec, off);
-		if (n < 0)
+	while (pos > FRAME_GLOBAL_LEN && size - pos < ZEROS_MAX) {
+		from = pos - FRAME_RECORD_MAX;
+		if (from < FRAME_GLOBAL_LEN)
+			from = FRAME_GLOBAL_LEN;
+		n = pos - from;
+		r = pread_all(fd, buf, n, from);
+		if (r < 0)
 			return -1;
-		if ((size_t)n < FRAME_RECORD_LEN ||
-		    frame_decode(rec, &h, &val) ||
-		    off + FRAME_RECORD_LEN + (off_t)h.len > size)
-			return size - off <= WINDOW ? off : -1;
-		off += FRAME_RECORD_LEN + h.len;
+		if (r != (ssize_t)n)
+			return 0;	/* emptied meanwhile: see write_locked */
+		while (n && !buf[n - 1])
+			n--;
+		if (n)
+			return from + n;
+		pos = from;
 	}
-	return size;
+	return pos <= FRAME_GLOBAL_LEN ? FRAME_GLOBAL_LEN : 0;
 }
 
-/* Where the file must be cut so that it ends on a record boundary
- * (size: it does), or -1 when that cannot be told. Payloads may hold
- * whole stdiocap records (a wrapped cat of a capture), so a record
- * header found by scanning back proves nothing alone: every offset of
- * the last WINDOW bytes that starts a chain of whole valid records
- * ending at the end, or at a torn prefix of a record, is a candidate,
- * and the true last boundary is one of them. If all agree, that is the
- * cut; if not, the walk from the start decides. */
+/* The tail rule of doc/capture-format.md §7.2: where the file must be
+ * cut so that it ends on a record boundary (size: it does), or size
+ * when nothing can be cut without risking a good record. Reads at most
+ * FRAME_TAIL_MAX bytes, plus a run of zeros of up to ZEROS_MAX, a piece
+ * at a time: what the rule keeps of them is a bit per byte. */
 static off_t tail_cut(int fd, off_t size)
 {
-	unsigned char buf[WINDOW];
-	off_t start = size - WINDOW;
-	size_t cut;
+	unsigned char buf[FRAME_RECORD_MAX];
+	struct frame_tail t;
+	off_t nz, from, to, at;
+	size_t n, cut;
 	ssize_t r;
 
-	if (start <= FRAME_GLOBAL_LEN)
-		return walk_from_start(fd, size);
-	r = pread_all(fd, buf, WINDOW, start);
-	if (r < 0)
-		return -1;
-	if (r < WINDOW)
-		return walk_from_start(fd, size);	/* shrank meanwhile */
-	cut = frame_tail_cut(buf, WINDOW);
-	if (cut > WINDOW)
-		return walk_from_start(fd, size);
-	return start + cut;
+	nz = zeros_start(fd, size, buf);
+	if (nz <= 0)
+		return nz < 0 ? -1 : size;	/* too long: kept (§7.2) */
+	/* the window: three maximum records before the zeros (the chains
+	 * start in the first, before the last whole record and a torn one),
+	 * and the one record that may reach into them */
+	from = nz - FRAME_TAIL_MAX;
+	if (from < FRAME_GLOBAL_LEN)
+		from = FRAME_GLOBAL_LEN;
+	to = nz + FRAME_RECORD_MAX;
+	if (to > size)
+		to = size;
+	frame_tail_init(&t, nz - from, to - from, from == FRAME_GLOBAL_LEN);
+	for (at = from; at < nz; at += n) {
+		/* a piece, and the header bytes that may run past it */
+		n = nz - at < (off_t)sizeof buf ? (size_t)(nz - at) : sizeof buf;
+		r = pread_all(fd, buf, n, at);
+		if (r < 0)
+			return -1;
+		if (r != (ssize_t)n)
+			return size;	/* emptied meanwhile: see write_locked */
+		if (at + (off_t)n < nz)
+			n -= FRAME_RECORD_LEN;
+		frame_tail_feed(&t, buf, n);
+	}
+	cut = frame_tail_end(&t);
+	return cut == FRAME_CUT_NONE ? size : from + (off_t)cut;
 }
 
 /* Under the lock: the file ends on a record boundary behind a global
  * header of ours. Returns its size; *fresh says the header was just
- * written (a new, truncated or rotated file). */
+ * written (a new, truncated or rotated file). A rotation between the
+ * look at the tail and the cut would have the cut extend the emptied
+ * file with zeros: the header is looked at again after a cut, and a
+ * file without it emptied again and made a capture afresh. */
 static off_t prepare(struct capfile *cf, int *fresh)
 {
+	unsigned char hdr[FRAME_GLOBAL_LEN];
 	off_t size, cut;
+	int tries;
 
-	*fresh = 0;
-	size = check_header(cf, fresh);
-	if (size < 0 || size == cf->end || size == FRAME_GLOBAL_LEN)
-		return size;
-	cut = tail_cut(cf->fd, size);
-	if (cut >= FRAME_GLOBAL_LEN && cut < size) {
+	for (tries = 0; tries < ROTATE_TRIES; tries++) {
+		*fresh = 0;
+		size = check_header(cf, fresh);
+		if (size < 0 || size == cf->end || size == FRAME_GLOBAL_LEN)
+			return size;
+		cut = tail_cut(cf->fd, size);
+		if (cut < FRAME_GLOBAL_LEN || cut >= size)
+			return size;
 		if (ftruncate(cf->fd, cut) < 0)
 			return -1;
-		return cut;
+		if (pread_all(cf->fd, hdr, sizeof hdr, 0) == sizeof hdr &&
+		    frame_global_header_valid(hdr))
+			return cut;
+		if (ftruncate(cf->fd, 0) < 0)
+			return -1;
+		cf->end = -1;
 	}
-	return size;
+	errno = EAGAIN;		/* emptied again and again: not now */
+	return -1;
 }
 
 static void stamp(struct frame_head *h)
@@ -488,32 +240,24 @@ static void stamp(struct frame_head *h)
 int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 		 int lock_ms, enum capfile_refusal *why)
 {
-	int fd, fresh;
+	int fresh;
 
-	*why = CAPFILE_SYSCALL;
 	memset(cf, 0, sizeof *cf);
-	cf->fd = -1;
 	cf->path = path;
 	cf->max_bytes = max_bytes;
 	cf->lock_ms = lock_ms;
 	cf->end = -1;
-	fd = open_walk(path, why);
-	if (fd < 0)
-		return -1;
-	cf->fd = io_move_high(fd);
+	cf->fd = capwalk_open(path, why);
 	if (cf->fd < 0)
 		return -1;
-	if (same_as_stdio(cf->fd)) {
-		*why = CAPFILE_IS_STDIO;
-		return io_close(cf->fd);
-	}
-	if (lock_ex(cf) < 0 || (cf->end = prepare(cf, &fresh)) < 0) {
+	if (caplock_take(cf) < 0 || (cf->end = prepare(cf, &fresh)) < 0) {
 		*why = cf->why ? cf->why : CAPFILE_SYSCALL;
 		if (cf->why != CAPFILE_LOCK_TIMEOUT)
-			unlock_fail(cf->fd);
-		return io_close(cf->fd);
+			caplock_release(cf->fd);
+		capfile_close(cf);
+		return -1;
 	}
-	unlock(cf->fd);
+	caplock_release(cf->fd);
 	*why = CAPFILE_OK;
 	return 0;
 }
@@ -539,24 +283,94 @@ static void cut_torn(const struct capfile *cf, const struct iovec *iov,
 	errno = e;
 }
 
+/* Whether total more bytes at size keep the capture within its floor
+ * and share of the filesystem. The filesystem is asked again only after
+ * this writer has appended ROOM_MAX bytes since the last look, or at
+ * every append once that look found it within 4 * ROOM_MAX of a limit
+ * (other writers fill it too). Products, not quotients: a 64-bit
+ * division is a library call on 32-bit ARM. Not knowing (fstatfs
+ * failed) does not stop a capture. */
+static int floor_ok(struct capfile *cf, off_t size, size_t total)
+{
+	struct statfs sf;
+	unsigned long long bs, fs, avail, want;
+
+	if (!cf->keep_free_pct && !cf->max_use_pct)
+		return 1;
+	if (cf->room >= (off_t)total) {
+		cf->room -= total;
+		return 1;
+	}
+	if (fstatfs(cf->fd, &sf) < 0)
+		return 1;
+	bs = sf.f_frsize ? sf.f_frsize : sf.f_bsize;
+	fs = sf.f_blocks * bs;
+	avail = sf.f_bavail * bs;
+	cf->room = ROOM_MAX;
+	want = total + 4 * ROOM_MAX;
+	if (cf->keep_free_pct) {
+		cf->why = CAPFILE_KEEP_FREE;
+		if (avail < total || (avail - total) * 100 < fs * cf->keep_free_pct)
+			goto over;
+		if (avail < want || (avail - want) * 100 < fs * cf->keep_free_pct)
+			cf->room = 0;
+	}
+	if (cf->max_use_pct) {
+		cf->why = CAPFILE_MAX_USE;
+		if ((size + total) * 100ULL > fs * cf->max_use_pct)
+			goto over;
+		if ((size + want) * 100ULL > fs * cf->max_use_pct)
+			cf->room = 0;
+	}
+	cf->why = CAPFILE_OK;
+	return 1;
+over:
+	cf->room = -1;
+	return 0;
+}
+
+int capfile_set_floor(struct capfile *cf, int keep_free_pct, int max_use_pct,
+		      enum capfile_refusal *why)
+{
+	cf->keep_free_pct = keep_free_pct;
+	cf->max_use_pct = max_use_pct;
+	cf->room = -1;
+	if (floor_ok(cf, cf->end < 0 ? 0 : cf->end, 0))
+		return 0;
+	*why = cf->why;
+	capfile_close(cf);
+	errno = ENOSPC;
+	return -1;
+}
+
 /* Writes iov at the end (size) under the lock the caller holds; a
- * failed write is cut off so the file ends on a record boundary. */
+ * failed write is cut off so the file ends on a record boundary.
+ * Returns 0, -1 with errno, or 1 when the file was emptied under us
+ * between the check and the write (`: >f` takes no lock): the bytes
+ * then went to its start, behind no header. Where the write left the
+ * offset says it (O_APPEND writes at the end, whatever it is now). */
 static int write_locked(struct capfile *cf, struct iovec *iov, int n,
 			size_t total, off_t size)
 {
 	ssize_t w;
+	off_t pos;
 
 	if (cf->max_bytes && size + (off_t)total > cf->max_bytes) {
 		cf->over_cap = 1;
 		errno = EFBIG;
 		return -1;
 	}
+	if (!floor_ok(cf, size, total)) {
+		errno = ENOSPC;
+		return -1;
+	}
 	do
 		w = writev(cf->fd, iov, n);
 	while (w < 0 && errno == EINTR);
 	if (w >= 0 && (size_t)w == total) {
-		cf->end = size + total;
-		return 0;
+		pos = lseek(cf->fd, 0, SEEK_CUR);
+		cf->end = pos < 0 ? -1 : pos;
+		return pos == (off_t)total ? 1 : 0;
 	}
 	if (w > 0)
 		cut_torn(cf, iov, w, size);
@@ -566,7 +380,7 @@ static int write_locked(struct capfile *cf, struct iovec *iov, int n,
 /* The execve blob of argv and envp as dport-3 records, at size, under
  * the lock; the header fields but event and len come from h. A blob
  * that does not fit whole is cut off whole, or a reader would meet a
- * process whose argv never ends. */
+ * process whose argv never ends. 0, -1, or 1 as write_locked. */
 static int blob_locked(struct capfile *cf, struct frame_head h,
 		       char *const argv[], char *const envp[], off_t size)
 {
@@ -574,6 +388,7 @@ static int blob_locked(struct capfile *cf, struct frame_head h,
 	struct frame_blob blob;
 	struct iovec iov[2];
 	off_t before = size;
+	int r;
 
 	h.event = EVENT_EXECVE;
 	frame_blob_init(&blob, argv, envp);
@@ -583,7 +398,10 @@ static int blob_locked(struct capfile *cf, struct frame_head h,
 		iov[0].iov_len = FRAME_RECORD_LEN;
 		iov[1].iov_base = buf;
 		iov[1].iov_len = h.len;
-		if (write_locked(cf, iov, 2, FRAME_RECORD_LEN + h.len, size) < 0) {
+		r = write_locked(cf, iov, 2, FRAME_RECORD_LEN + h.len, size);
+		if (r > 0)
+			return r;
+		if (r < 0) {
 			cut_back(cf->fd, before);
 			cf->end = before;
 			return -1;
@@ -593,72 +411,96 @@ static int blob_locked(struct capfile *cf, struct frame_head h,
 	return 0;
 }
 
+/* rec[0..n) for h's process at size, in writevs of at most BATCH_MAX
+ * records. 0, -1, or 1 as write_locked. */
+static int records_locked(struct capfile *cf, struct frame_head h,
+			  struct capfile_record *rec, size_t n, off_t size)
+{
+	struct iovec iov[2 * BATCH_MAX];
+	size_t i, k, total;
+	int r;
+
+	for (i = 0; i < n; size = cf->end) {
+		for (k = 0, total = 0; k < BATCH_MAX && i < n; k++, i++) {
+			h.event = rec[i].event;
+			h.len = rec[i].len;
+			frame_record_header(rec[i].head, &h);
+			iov[2 * k].iov_base = rec[i].head;
+			iov[2 * k].iov_len = FRAME_RECORD_LEN;
+			iov[2 * k + 1].iov_base = (void *)rec[i].data;
+			iov[2 * k + 1].iov_len = rec[i].len;
+			total += FRAME_RECORD_LEN + rec[i].len;
+		}
+		r = write_locked(cf, iov, 2 * k, total, size);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* One locked step: the file made ready (prepare), the execve blob when
+ * argv is given, or when the file was found emptied and this process was
+ * introduced in it before (its records are then a capture of their
+ * own), then rec. A file emptied under the step (a rotation) is emptied
+ * again and the step done once more, header first, so no rotation ever
+ * leaves a file without its global header (doc/capture-format.md §7.3). */
+static int append_locked(struct capfile *cf, uint32_t pid,
+			 char *const argv[], char *const envp[],
+			 struct capfile_record *rec, size_t n)
+{
+	struct frame_head h;
+	off_t size;
+	int fresh, r, tries;
+
+	for (tries = 0; tries < ROTATE_TRIES; tries++) {
+		size = prepare(cf, &fresh);
+		if (size < 0)
+			return -1;
+		if (n)
+			fault_point(rec[0].event);
+		stamp(&h);
+		h.pid = pid;
+		h.ppid = cf->ppid;
+		r = 0;
+		if (argv || (fresh && cf->argv)) {
+			r = argv ? blob_locked(cf, h, argv, envp, size) :
+			    blob_locked(cf, h, cf->argv, cf->envp, size);
+			size = cf->end;
+		}
+		if (!r)
+			r = records_locked(cf, h, rec, n, size);
+		if (r <= 0)
+			return r;
+		if (ftruncate(cf->fd, 0) < 0)
+			return -1;
+		cf->end = -1;
+	}
+	errno = EAGAIN;		/* emptied again and again: not now */
+	return -1;
+}
+
 int capfile_append(struct capfile *cf, uint32_t pid,
 		   struct capfile_record *rec, size_t n)
 {
-	struct iovec iov[2 * BATCH_MAX];
-	struct frame_head h;
-	size_t i, total = 0;
-	off_t size;
-	int fresh;
-
-	if (n > BATCH_MAX) {
-		errno = EINVAL;
+	if (caplock_take(cf) < 0)
 		return -1;
-	}
-	if (lock_ex(cf) < 0)
-		return -1;
-	size = prepare(cf, &fresh);
-	if (size < 0)
+	if (append_locked(cf, pid, NULL, NULL, rec, n) < 0)
 		return unlock_fail(cf->fd);
-	fault_point(rec[0].event);
-	stamp(&h);
-	h.pid = pid;
-	h.ppid = cf->ppid;
-	/* A file emptied under us (rotated): the process is introduced
-	 * again, so its records are a capture of their own. */
-	if (fresh && cf->argv) {
-		if (blob_locked(cf, h, cf->argv, cf->envp, size) < 0)
-			return unlock_fail(cf->fd);
-		size = cf->end;
-	}
-	for (i = 0; i < n; i++) {
-		h.event = rec[i].event;
-		h.len = rec[i].len;
-		frame_record_header(rec[i].head, &h);
-		iov[2 * i].iov_base = rec[i].head;
-		iov[2 * i].iov_len = FRAME_RECORD_LEN;
-		iov[2 * i + 1].iov_base = (void *)rec[i].data;
-		iov[2 * i + 1].iov_len = rec[i].len;
-		total += FRAME_RECORD_LEN + rec[i].len;
-	}
-	if (write_locked(cf, iov, 2 * n, total, size) < 0)
-		return unlock_fail(cf->fd);
-	unlock(cf->fd);
+	caplock_release(cf->fd);
 	return 0;
 }
 
 int capfile_append_execve(struct capfile *cf, uint32_t pid,
 			  char *const argv[], char *const envp[])
 {
-	struct frame_head h;
-	off_t size;
-	int fresh;
-
 	/* One lock for the whole blob keeps its records consecutive. */
-	if (lock_ex(cf) < 0)
+	if (caplock_take(cf) < 0)
 		return -1;
-	size = prepare(cf, &fresh);
-	if (size < 0)
-		return unlock_fail(cf->fd);
-	stamp(&h);
-	h.pid = pid;
-	h.ppid = cf->ppid;
-	if (blob_locked(cf, h, argv, envp, size) < 0)
+	if (append_locked(cf, pid, argv, envp, NULL, 0) < 0)
 		return unlock_fail(cf->fd);
 	cf->argv = argv;
 	cf->envp = envp;
-	unlock(cf->fd);
+	caplock_release(cf->fd);
 	return 0;
 }
 

@@ -10,7 +10,7 @@
  * network headers big-endian. */
 #include <string.h>
 
-#include "stdiocap.h"
+#include "internal.h"
 
 const unsigned char frame_ethernet[14] = {
 	0x02, 'C', 'A', 'P', 0, 0,		/* destination */
@@ -362,40 +362,92 @@ int frame_prefix_ok(const unsigned char *p, size_t n)
 	return 1;
 }
 
-/* Where the chain of whole records from o ends: n, or the offset of a
- * valid record cut short at n; NONE if it breaks before. */
-static size_t chain_end(const unsigned char *buf, size_t n, size_t o)
+/* A cheap first test for a record header at p: incl_len == orig_len,
+ * both below 64 KiB (most offsets fail here). */
+static int maybe_header(const unsigned char *p)
 {
-	size_t len = frame_whole(buf + o, n - o);
+	return !memcmp(p + OFF_INCL, p + OFF_ORIG, 4) && !p[OFF_INCL + 2] &&
+	       !p[OFF_INCL + 3];
+}
 
-	if (!len)
-		return FRAME_CUT_UNSURE;
-	for (;;) {
-		o += len;
-		if (o == n)
-			return n;
-		len = frame_whole(buf + o, n - o);
-		if (!len)
-			return frame_prefix_ok(buf + o, n - o) ? o : FRAME_CUT_UNSURE;
+/* The torn-tail rule of doc/capture-format.md §7.2, in one pass over
+ * the window. Every chain of whole valid records that covers the window
+ * ends somewhere; the true last record boundary is one of those ends. An
+ * end is *explained* when what follows it is what a fault leaves at the
+ * end of a file: zeros, or a valid record cut short and then zeros. It
+ * is *junk-ended* when what follows holds no whole valid record at all.
+ * The cut is the latest explained end, else the latest junk-ended one,
+ * else none: the latest, because an end found inside a good record's
+ * payload (forged records in it) always lies before that record's own
+ * end. The chains are walked together, front to back: a bit marks each
+ * offset where some chain's next record starts, so chains that meet go
+ * on as one. */
+void frame_tail_init(struct frame_tail *t, size_t nz, size_t total,
+		     int at_boundary)
+{
+	memset(t, 0, sizeof *t);
+	t->nz = nz;
+	t->total = total;
+	t->starts = at_boundary ? 0 : FRAME_RECORD_MAX;
+	t->explained = t->junk = FRAME_CUT_NONE;
+	if (at_boundary)
+		t->next[0] = 1;	/* the chain from the global header */
+	if (at_boundary && !nz)
+		t->explained = 0;	/* only zeros behind the header */
+}
+
+static void chain_end(struct frame_tail *t, const unsigned char *p, size_t q)
+{
+	if (q >= t->nz || frame_prefix_ok(p, t->nz - q)) {
+		if (t->explained == FRAME_CUT_NONE || q > t->explained)
+			t->explained = q;
+	} else if (t->junk == FRAME_CUT_NONE || q > t->junk) {
+		t->junk = q;
 	}
 }
 
-size_t frame_tail_cut(const unsigned char *buf, size_t n)
+void frame_tail_feed(struct frame_tail *t, const unsigned char *buf,
+		     size_t n)
 {
-	size_t o, cut, agreed = FRAME_CUT_UNSURE;
+	unsigned char head[FRAME_RECORD_LEN];
+	const unsigned char *p;
+	size_t q, i, len;
+	int pending;
 
-	for (o = 0; o + FRAME_RECORD_LEN <= n; o++) {
-		/* most offsets fail here: incl_len == orig_len, in range */
-		if (memcmp(buf + o + OFF_INCL, buf + o + OFF_ORIG, 4) ||
-		    buf[o + OFF_INCL + 2] || buf[o + OFF_INCL + 3])
+	for (i = 0; i < n && t->at < t->nz; i++, t->at++) {
+		q = t->at;
+		p = buf + i;
+		if (q + FRAME_RECORD_LEN > t->nz) {
+			/* the header runs into the zeros */
+			memset(head, 0, sizeof head);
+			memcpy(head, p, t->nz - q);
+			p = head;
+		}
+		len = q + FRAME_RECORD_LEN <= t->total && maybe_header(p) ?
+		      frame_whole(p, t->total - q) : 0;
+		if (len) {
+			t->last = q;
+			t->any_whole = 1;
+		}
+		pending = (t->next[q / 8] >> q % 8 & 1) ||
+			  (len && q < t->starts);
+		if (!pending)
 			continue;
-		cut = chain_end(buf, n, o);
-		if (cut == FRAME_CUT_UNSURE)
-			continue;
-		if (agreed == FRAME_CUT_UNSURE)
-			agreed = cut;
-		else if (agreed != cut)
-			return FRAME_CUT_UNSURE;
+		if (!len)
+			chain_end(t, p, q);
+		else if (q + len >= t->nz)
+			chain_end(t, p, q + len);	/* into the zeros */
+		else
+			t->next[(q + len) / 8] |= 1 << (q + len) % 8;
 	}
-	return agreed;
+}
+
+size_t frame_tail_end(const struct frame_tail *t)
+{
+	if (t->explained != FRAME_CUT_NONE)
+		return t->explained;
+	/* junk-ended: no whole record starts after it */
+	if (t->junk != FRAME_CUT_NONE && (!t->any_whole || t->last <= t->junk))
+		return t->junk;
+	return FRAME_CUT_NONE;
 }

@@ -36,13 +36,12 @@ int io_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-int io_close(int fd)
+void io_close(int fd)
 {
 	int e = errno;
 
 	close(fd);
 	errno = e;
-	return -1;
 }
 
 int io_move_high(int fd)

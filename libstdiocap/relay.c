@@ -29,9 +29,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "stdiocap.h"
+#include "internal.h"
 
 enum { POLL_MAX = 5 };
+
+/* Output is read up to RELAY_SLOTS chunks per poll round, so that one
+ * locked writev captures several records (capfile_append). */
+enum { RELAY_SLOTS = 6 };
 
 /* How a stream's destination is written without blocking. */
 enum way {
@@ -107,12 +111,11 @@ static int is_null(const struct stat *st)
 	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3);
 }
 
-void relay_plan(enum spawn_fd mode[3], int flags)
+int relay_plan(enum spawn_fd mode[3], int flags, struct tap tap[3])
 {
 	struct stat st;
-	int i, fl, fls[3];
+	int i, fl, fls[3], tty_in = -1;
 
-	relay.tty_in = -1;
 	if ((flags & RELAY_SHELL) && is_tty(0))
 		flags |= RELAY_INTERACTIVE;	/* an interactive shell */
 	for (i = 0; i < 3; i++) {
@@ -139,11 +142,12 @@ void relay_plan(enum spawn_fd mode[3], int flags)
 	 * key read by the child first never leaves the relay blocked. */
 	if (mode[0] == SPAWN_PIPE && is_tty(0)) {
 		if (flags & RELAY_TTY_INTERPOSE)
-			relay.tty_in = open_private(0, O_RDONLY);
-		if (relay.tty_in < 0)
+			tty_in = open_private(0, O_RDONLY);
+		if (tty_in < 0)
 			mode[0] = SPAWN_INHERIT;
 	}
-	tap_plan(relay.tap, mode, fls, flags & RELAY_FILES);
+	tap_plan(tap, mode, fls, flags & RELAY_FILES);
+	return tty_in;
 }
 
 static void output_init(struct stream *s, int fd)
@@ -174,16 +178,19 @@ static void output_init(struct stream *s, int fd)
 	}
 }
 
-struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
-			 int sigfd, const struct sig_state *ss)
+struct relay *relay_init(const struct spawn *sp, int tty_in,
+			 const struct tap tap[3],
+			 struct capfile *cap, int sigfd,
+			 const struct sig_state *ss)
 {
 	struct relay *r = &relay;
 	struct stream *in = &r->stream[EVENT_STDIN];
 	int i;
 
 	/* a target that was never executed reads nothing of ours */
+	r->tty_in = tty_in;
 	in->from = sp->fd[0] < 0 || sp->exec_errno ? -1 :
-		   r->tty_in >= 0 ? r->tty_in : 0;
+		   tty_in >= 0 ? tty_in : 0;
 	in->to = sp->fd[0];
 	in->way = WAY_WRITE;
 	in->ready = 1;
@@ -204,6 +211,8 @@ struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
 	r->pid = (uint32_t)sp->pid;
 	r->status = r->stopsig = r->hungup = r->write_errno = 0;
 	r->stdin_allowed = 1;
+	for (i = 0; i < 3; i++)
+		r->tap[i] = tap[i];
 	r->tap_ms = TAP_MIN_MS;
 	r->in_pipe_size = in->to >= 0 ?
 			  io_fcntl(in->to, F_GETPIPE_SZ, 0) : -1;
@@ -313,14 +322,19 @@ static int read_signals(struct relay *r)
 	}
 }
 
-void relay_lock_wait(void *ctx, long usec)
+int relay_lock_wait(void *ctx, int fd, int ms)
 {
 	struct relay *r = ctx;
-	struct pollfd p = { .fd = r->sigfd, .events = POLLIN };
+	struct pollfd p[2] = {
+		{ .fd = fd, .events = POLLIN },
+		/* fd -1 is ignored by poll: PID 1's relay has no signalfd */
+		{ .fd = r->sigfd, .events = POLLIN },
+	};
+	int n = poll(p, 2, ms);
 
-	/* fd -1 is ignored by poll: a plain pause (PID 1's relay) */
-	if (poll(&p, 1, (usec + 999) / 1000) > 0)
+	if (n > 0 && p[1].revents)
 		read_signals(r);
+	return n < 0 ? -1 : p[0].revents != 0;
 }
 
 /* The child stopped: once nothing is left to relay right now, stop the

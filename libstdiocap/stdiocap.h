@@ -60,10 +60,6 @@ enum capread_error {
 				 * followed by other writers' records) */
 };
 
-/* The fixed Ethernet header of every record (locally administered MACs,
- * EtherType IPv4): readers recognise frames by it. */
-extern const unsigned char frame_ethernet[14];
-
 /* The 24-byte global header, little-endian on every host. */
 void frame_global_header(unsigned char out[FRAME_GLOBAL_LEN]);
 
@@ -105,22 +101,6 @@ enum capread_error frame_decode_net(const unsigned char in[FRAME_RECORD_LEN],
 				    struct frame_head *h, uint32_t *val);
 enum capread_error frame_decode(const unsigned char in[FRAME_RECORD_LEN],
 				struct frame_head *h, uint32_t *val);
-
-/* For a tail that may be torn (capfile.c): the length of the whole,
- * valid record at p (n bytes there), else 0; and whether the n bytes are
- * a valid record cut short (every field they hold could be written). */
-size_t frame_whole(const unsigned char *p, size_t n);
-int frame_prefix_ok(const unsigned char *p, size_t n);
-
-/* The torn-tail rule (README "Torn tails") on the last n bytes of a file,
- * n >= two maximum records: every offset that starts a chain of whole
- * valid records reaching the end, or a valid record cut short at it, is
- * a candidate; the true last boundary is one of them (payloads may hold
- * whole records, so one alone proves nothing). Returns the cut offset
- * all candidates agree on (n: nothing to cut), or FRAME_CUT_UNSURE when
- * they disagree or there is none (then walk from the start). */
-enum { FRAME_CUT_UNSURE = 0x7fffffff };
-size_t frame_tail_cut(const unsigned char *buf, size_t n);
 
 /* The IPv4 header checksum of len bytes (ones' complement of the sum). */
 uint16_t frame_ip_checksum(const unsigned char *p, size_t len);
@@ -175,8 +155,8 @@ size_t frame_split_argv_len(const struct frame_split *s);
 ssize_t io_read(int fd, void *buf, size_t len);
 /* Writes all len bytes to a blocking fd; -1 on error (errno kept). */
 int io_write_all(int fd, const void *buf, size_t len);
-/* Closes fd keeping errno; returns -1 so callers can return it. */
-int io_close(int fd);
+/* Closes fd keeping errno. */
+void io_close(int fd);
 /* Moves fd to the lowest free number >= 3, close-on-exec; returns it. */
 int io_move_high(int fd);
 /* fcntl(fd, cmd, arg) for commands with an int argument or none
@@ -207,6 +187,8 @@ enum capfile_refusal {
 	CAPFILE_STICKY_LINKS,	/* a file with hard links in a sticky dir */
 	CAPFILE_IS_STDIO,	/* the wrapper's own stdout or stderr */
 	CAPFILE_LOCK_TIMEOUT,	/* lock held by another for over lock_ms */
+	CAPFILE_KEEP_FREE,	/* its filesystem would fall below the floor */
+	CAPFILE_MAX_USE,	/* it would pass its share of the filesystem */
 };
 
 struct capfile {
@@ -214,6 +196,11 @@ struct capfile {
 	const char *path;	/* for messages */
 	off_t max_bytes;	/* 0: no cap */
 	int over_cap;		/* 1 once an append was refused by the cap */
+	/* the free-space floor and largest share of the filesystem, in
+	 * percent (0: none), and the bytes that may be appended before the
+	 * filesystem is looked at again (capfile_set_floor) */
+	int keep_free_pct, max_use_pct;
+	off_t room;
 	enum capfile_refusal why;	/* set when an append failed on a rule */
 	uint32_t ppid;		/* the records' lineage (README "Lineage"),
 				 * 0 after capfile_open: the caller sets it */
@@ -222,9 +209,10 @@ struct capfile {
 	/* the execve blob written by capfile_append_execve: written again
 	 * before the next records when the file is found emptied */
 	char *const *argv, *const *envp;
-	/* While waiting for the lock: called with a pause in microseconds
-	 * to spend (the relay serves signals in it); NULL: sleep. */
-	void (*wait)(void *ctx, long usec);
+	/* While waiting for the lock: waits up to ms for fd to be
+	 * readable, serving the relay's signals meanwhile; > 0 once fd is
+	 * readable, 0 if not (yet), -1 with errno. NULL: poll fd. */
+	int (*wait)(void *ctx, int fd, int ms);
 	void *wait_ctx;
 };
 
@@ -234,6 +222,16 @@ struct capfile {
  * with *why saying which rule refused it (CAPFILE_SYSCALL: errno). */
 int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 		 int lock_ms, enum capfile_refusal *why);
+
+/* Sets the free-space floor and the largest share of its filesystem the
+ * capture may use, in percent (0: none; doc/reliability.md): once an
+ * append would pass either, it fails with ENOSPC and cf->why
+ * CAPFILE_KEEP_FREE or CAPFILE_MAX_USE. The filesystem is looked at
+ * (fstatfs) now, and again after every MiB this writer appends, or at
+ * every append within 4 MiB of a limit. 0, or -1 with *why saying which
+ * limit is already passed (ENOSPC); the file is then closed. */
+int capfile_set_floor(struct capfile *cf, int keep_free_pct, int max_use_pct,
+		      enum capfile_refusal *why);
 
 /* One record: header bytes (filled by capfile_append) plus payload. */
 struct capfile_record {
@@ -384,10 +382,6 @@ void tap_close(struct tap *t);
 
 /* ---- relay.c: the poll loop between the caller and the child */
 
-/* Output is read up to RELAY_SLOTS chunks per poll round, so that one
- * locked writev captures several records (capfile_append's batch). */
-enum { RELAY_SLOTS = 6 };
-
 /* What relay_plan may hand to the child as it is (README "Terminals"). */
 enum {
 	RELAY_STDIN_OWN = 1,	/* stdin inherited: neither read nor captured */
@@ -412,15 +406,20 @@ struct relay_end {
  * flags: a closed fd stays closed, one the wrapper could not use the
  * same way (a directory or write-only fd as stdin, a read-only
  * stdout), /dev/null as stdin, a terminal stdin and (RELAY_FILES)
- * regular files are inherited, the rest are pipes. */
-void relay_plan(enum spawn_fd mode[3], int flags);
+ * regular files are inherited, the rest are pipes. tap[] receives the
+ * regular files to read back (tap.c). Returns the relay's own
+ * description of a terminal stdin it reads anyway (RELAY_TTY_INTERPOSE);
+ * else -1. Both are the caller's, handed to relay_init. */
+int relay_plan(enum spawn_fd mode[3], int flags, struct tap tap[3]);
 
 /* Sets up the relay between the caller's fds 0-2 and sp's pipes, with
- * the capture file cap (NULL: relay only) and the signalfd sigfd (-1:
- * none). A child of pid 1 is PID 1 itself (the relay was forked): it is
- * not waited for. */
-struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
-			 int sigfd, const struct sig_state *ss);
+ * tty_in and tap what relay_plan returned, the capture file cap (NULL: relay
+ * only) and the signalfd sigfd (-1: none). A child of pid 1 is PID 1
+ * itself (the relay was forked): it is not waited for. */
+struct relay *relay_init(const struct spawn *sp, int tty_in,
+			 const struct tap tap[3],
+			 struct capfile *cap, int sigfd,
+			 const struct sig_state *ss);
 
 /* Relays until stdout and stderr are at EOF, everything held is
  * delivered and the child is reaped (without a child: until the EOFs).
@@ -429,12 +428,6 @@ struct relay *relay_init(const struct spawn *sp, struct capfile *cap,
  * poll or the signalfd failed (the child was then waited for). */
 int relay_run(struct relay *r, void (*lost)(int err, const struct capfile *cf),
 	      struct relay_end *end);
-
-/* The capture's lock-wait hook (struct capfile wait): waits up to usec
- * microseconds for a signal on the relay's signalfd and serves it as the
- * loop would (forwards it, reaps the child), so a lock wait never
- * delays a signal. */
-void relay_lock_wait(void *ctx, long usec);
 
 /* ---- capread.c: reading a capture back, record by record (the readers) */
 

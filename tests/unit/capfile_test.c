@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -743,6 +744,66 @@ static void test_torn(void)
 	       "a write cut short by RLIMIT_FSIZE returns -1, is cut off, file stays appendable");
 }
 
+/* The lock waited for without a helper process (fork refused: here
+ * RLIMIT_NPROC as an unprivileged user): still bounded, and it says
+ * CAPFILE_LOCK_TIMEOUT, not the fork's EAGAIN. */
+static void test_lock_without_fork(void)
+{
+	const char *path = path_of("nofork");
+	int holder, status;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		printf("SKIP: capfile: the lock is waited for when fork is refused (needs root to setuid)\n");
+		return;
+	}
+	holder = open(path, O_RDWR | O_CREAT, 0600);
+	if (holder < 0 || flock(holder, LOCK_EX) < 0) {
+		result(0, "lock holder set up");
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		struct capfile cf;
+		enum capfile_refusal why;
+		struct capfile_record rec = {
+			.data = "x", .len = 1, .event = EVENT_STDOUT
+		};
+		struct rlimit rl = { 1, 1 };
+
+		alarm(10);
+		if (capfile_open(&cf, path, 0, 200, &why) == 0)
+			_exit(2);	/* the lock is held: cannot be */
+		if (why != CAPFILE_LOCK_TIMEOUT)
+			_exit(3);
+		/* again, opened by hand, without fork */
+		cf.fd = open(path, O_RDWR | O_APPEND);
+		cf.lock_ms = 200;
+		cf.end = -1;
+		cf.why = CAPFILE_OK;
+		if (cf.fd < 0 || setgid(65534) < 0 || setuid(65534) < 0 ||
+		    setrlimit(RLIMIT_NPROC, &rl) < 0)
+			_exit(4);
+		if (fork() == 0)
+			_exit(0);	/* fork is refused, or the test means nothing */
+		if (errno != EAGAIN)
+			_exit(5);
+		if (capfile_append(&cf, 1, &rec, 1) == 0)
+			_exit(6);
+		_exit(cf.why == CAPFILE_LOCK_TIMEOUT && errno == EWOULDBLOCK ? 0 : 7);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		result(0, "lock without fork test runs");
+		return;
+	}
+	close(holder);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		note("child: status %#x (3 no timeout at open, 4 setup, 5 fork not refused, 6 appended, 7 other error)",
+		     (unsigned)status);
+	result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "fork refused: a held lock is still waited for, bounded, and said so (no EAGAIN)");
+}
+
 static int rm_one(const char *path, const struct stat *st, int type,
 		  struct FTW *ftw)
 {
@@ -783,6 +844,7 @@ int main(void)
 	test_execve();
 	test_cap();
 	test_torn();
+	test_lock_without_fork();
 
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return 0;

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "stdiocap.h"
+#include "internal.h"
 
 static void result(int ok, const char *name)
 {
@@ -571,39 +571,100 @@ static size_t put_records(unsigned char *buf, size_t at, int count,
 	return at;
 }
 
+/* The tail rule (frame_tail_*) on buf[from..to), the zeros from the
+ * last non-zero byte on, fed in pieces of 1000 bytes. */
+static size_t tail_cut_fed(const unsigned char *buf, size_t from, size_t to,
+			   int at_boundary)
+{
+	static struct frame_tail t;
+	size_t nz = to, at, n;
+
+	while (nz > from && !buf[nz - 1])
+		nz--;
+	frame_tail_init(&t, nz - from, to - from, at_boundary);
+	for (at = from; at < nz; at += n) {
+		n = nz - at < 1000 ? nz - at : 1000;
+		frame_tail_feed(&t, buf + at, n);
+	}
+	return frame_tail_end(&t);
+}
+
+static size_t tail_cut(const unsigned char *buf, size_t from, size_t to)
+{
+	return tail_cut_fed(buf, from, to, from == 0);
+}
+
 static void test_tail_cut(void)
 {
-	enum { N = 2 * (FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX) };
-	static unsigned char buf[N + 4 * (FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX)];
-	size_t end, torn, n;
+	enum { N = 2 * FRAME_RECORD_MAX };
+	static unsigned char buf[FRAME_TAIL_MAX + 4 * FRAME_RECORD_MAX];
+	size_t end, n, cut;
 	int ok = 1;
 
+	memset(buf, 0, sizeof buf);
 	/* whole records up to exactly the end: nothing to cut */
 	end = put_records(buf, 0, 5, 4000, 'a');
-	result(frame_tail_cut(buf + end - N, N) == N,
+	result(tail_cut(buf, end - N, end) == N,
 	       "tail_cut: records ending exactly at the end: cut at the end");
+	result(tail_cut(buf, 0, end) == end,
+	       "tail_cut: ... also from a known boundary");
 	/* a record torn at each length: cut where it starts */
+	put_records(buf, end, 1, 4000, 'b');
 	for (n = 1; n < FRAME_RECORD_LEN + 4000; n += 7) {
-		torn = put_records(buf, end, 1, 4000, 'b');
-		(void)torn;
-		if (frame_tail_cut(buf + end + n - N, N) != N - n) {
-			printf("      torn after %zu bytes: cut %zu\n", n,
-			       frame_tail_cut(buf + end + n - N, N));
+		cut = tail_cut(buf, end + n - N, end + n);
+		if (cut != N - n) {
+			printf("      torn after %zu bytes: cut %zu\n", n, cut);
 			ok = 0;
 			break;
 		}
 	}
 	result(ok, "tail_cut: a last record torn at any length is cut where it starts");
+	/* zeros after the last record (a power cut), and after a torn one */
+	memset(buf + end, 0, 3000);
+	result(tail_cut(buf, end + 3000 - N, end + 3000) == N - 3000,
+	       "tail_cut: zeros after the last record are cut");
+	put_records(buf, end, 1, 4000, 'b');
+	memset(buf + end + 100, 0, 1000);
+	result(tail_cut(buf, end + 1100 - N, end + 1100) == N - 1100,
+	       "tail_cut: a torn record followed by zeros is cut where it starts");
+	/* ... unless the zeros complete it: its missing bytes read as
+	 * zeros, and it is kept as a whole record (§7.2) */
+	memset(buf + end + 100, 0, 5000);
+	result(tail_cut(buf, end + 5100 - N, end + 5100) == N - 5100 + 4058,
+	       "tail_cut: a record completed by zeros is kept, the zeros after it cut");
+	/* a last record whose payload ends in zeros, then zeros */
+	end = put_records(buf, 0, 5, 4000, 'a');
+	n = put_records(buf, end, 1, 100, 0);
+	memset(buf + n, 0, 500);
+	result(tail_cut(buf, n + 500 - N, n + 500) == N - 500,
+	       "tail_cut: a record ending in zero bytes, then zeros: the record is kept");
 	/* a payload that is itself records, torn right after one of them:
 	 * the inner chain reaches the end exactly, the outer tears there */
 	end = put_records(buf, 0, 4, 4000, 'c');
 	rec(buf + end, 1, 2, 400, 399, EVENT_STDOUT, 8000);
 	n = put_records(buf, end + FRAME_RECORD_LEN, 3, 100, 'd');
-	result(frame_tail_cut(buf + n - N, N) == FRAME_CUT_UNSURE,
-	       "tail_cut: records inside a torn payload make the candidates disagree");
+	result(tail_cut(buf, n - N, n) == N - (n - end),
+	       "tail_cut: records inside a torn payload: cut where the torn record starts");
+	/* ... followed by zeros */
+	memset(buf + n, 0, 512);
+	result(tail_cut(buf, n + 512 - N, n + 512) == N - (n + 512 - end),
+	       "tail_cut: records inside a torn payload, then zeros: cut where it starts");
+	/* junk without any record in it after the last record */
+	end = put_records(buf, 0, 5, 4000, 'a');
+	for (n = 0; n < 300; n++)
+		buf[end + n] = (unsigned char)(n * 37 + 11);
+	result(tail_cut(buf, end + 300 - N, end + 300) == N - 300,
+	       "tail_cut: junk holding no record after the last record is cut");
+	/* junk, then a whole record (someone appended after damage): kept */
+	n = put_records(buf, end + 300, 1, 50, 'z');
+	cut = tail_cut(buf, n - N, n);
+	result(cut == FRAME_CUT_NONE,
+	       "tail_cut: a record after junk: nothing is cut");
 	memset(buf, 0, N);
-	result(frame_tail_cut(buf, N) == FRAME_CUT_UNSURE,
-	       "tail_cut: no candidate at all: unsure");
+	result(tail_cut(buf, 0, N) == 0,
+	       "tail_cut: only zeros after the global header: cut to it");
+	result(tail_cut_fed(buf, 0, N, 0) == FRAME_CUT_NONE,
+	       "tail_cut: only zeros, no known boundary: nothing is cut");
 }
 
 int main(void)
