@@ -25,14 +25,23 @@ ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
 endif
 cmd = @$(if $($(quiet)cmd_$(1)),echo '  $($(quiet)cmd_$(1))' &&) $(cmd_$(1))
 
-# ---- configuration
-KCONFIG_CONF ?= kconfig-conf
+# ---- configuration: scripts/kconfig, ours, built with the host compiler
+# (doc/building.md "Configuration"); KCONFIG_CONF=kconfig-conf runs
+# Debian's kconfig-frontends instead, which reads the same files.
+KCONFIG_CONF ?= scripts/kconfig/conf
 KCONFIG_MCONF ?= kconfig-mconf
+KCONFIG_DEP := $(filter scripts/kconfig/conf,$(KCONFIG_CONF))
 unquote = $(patsubst "%",%,$(1))
 
 ifneq ($(wildcard .config),)
   include .config
 endif
+
+# make CONFIG_X=VALUE: a Kconfig symbol on the command line is written
+# into .config (then kept) by the next configuration step. CONFIG_PREFIX
+# is make install's, not a symbol.
+KCONFIG_SETS := $(foreach v,$(filter-out CONFIG_PREFIX,$(filter CONFIG_%,$(.VARIABLES))),\
+	$(if $(filter command line,$(origin $(v))),'$(v)=$(subst ','\'',$($(v)))'))
 
 CONFIG_PREFIX ?= ./_install
 CROSS_COMPILE ?= $(call unquote,$(CONFIG_CROSS_COMPILER_PREFIX))
@@ -42,24 +51,37 @@ INSTALL_DIR := $(if $(INSTALL_DIR),$(INSTALL_DIR),bin)
 INSTALL_MAN ?= 0
 MANDIR ?= share/man
 
-# ---- toolchain: musl, static; CC and CFLAGS may be overridden
+# ---- toolchain: musl, static; CC, CROSS_COMPILE, CFLAGS, LDFLAGS and
+# SYSROOT as Buildroot and Yocto pass them (doc/building.md "Toolchains")
 # SANITIZE=address or SANITIZE=undefined (scripts/check-sanitize): the
 # host gcc and glibc, linked dynamically (static ASan does not link).
 ifneq ($(SANITIZE),)
   CC := gcc
   CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE)
 endif
+# Without CC: the cross gcc, else musl-gcc, else the host's cc (a static
+# glibc build) with a note, so a host without musl still builds.
 ifeq ($(origin CC),default)
-  CC := $(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc,musl-gcc)
+  ifneq ($(CROSS_COMPILE),)
+    CC := $(CROSS_COMPILE)gcc
+  else ifneq ($(shell command -v musl-gcc 2>/dev/null),)
+    CC := musl-gcc
+  else
+    CC := cc
+    $(info   No musl-gcc: building with cc, static against its libc (CC=... to choose))
+  endif
 endif
 HOSTCC ?= cc
+HOSTCFLAGS ?= -O2
 ifeq ($(CONFIG_DEBUG),y)
   CFLAGS ?= -O0 -g
-  STRIP_FLAG :=
+  SKIP_STRIP := y
 else
   CFLAGS ?= -Os
-  STRIP_FLAG := -s
 endif
+# SKIP_STRIP=y: the build system strips (Yocto splits the debug info)
+STRIP_FLAG := $(if $(filter y,$(SKIP_STRIP)),,-s)
+SYSROOT_FLAG := $(if $(SYSROOT),--sysroot=$(SYSROOT))
 WARNINGS := -Wall -Wextra -Wundef -Wshadow -Wmissing-prototypes \
 	$(if $(WERROR),-Werror)
 # Size (BusyBox's habit: say what each byte buys). No unwind tables: C
@@ -69,11 +91,11 @@ WARNINGS := -Wall -Wextra -Wundef -Wshadow -Wmissing-prototypes \
 # (up to 4 KiB; the kernel still maps whole pages). A static
 # binary loads at a fixed address, so position-independent code only
 # costs (about 200 bytes).
-ALL_CFLAGS := -std=c99 -D_GNU_SOURCE $(WARNINGS) \
+ALL_CFLAGS := -std=c99 -D_GNU_SOURCE $(WARNINGS) $(SYSROOT_FLAG) \
 	-ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pie \
 	-Iinclude -Ilibstdiocap $(CFLAGS) $(call unquote,$(CONFIG_EXTRA_CFLAGS))
-ALL_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
+ALL_LDFLAGS := $(SYSROOT_FLAG) -static -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
 	-Wl,-z,common-page-size=64 -Wl,--build-id=none $(STRIP_FLAG) $(LDFLAGS)
 
 ifneq ($(SANITIZE),)
@@ -89,38 +111,49 @@ STAMP := $(GEN)/toolchain
 	demo bench fuzz FORCE defconfig menuconfig oldconfig olddefconfig savedefconfig
 all: stdiocap
 
-# ---- Kconfig front ends (Debian kconfig-frontends, never vendored)
-defconfig:
-	$(Q)$(KCONFIG_CONF) --alldefconfig Config.in
-%_defconfig:
+# ---- Kconfig front ends
+quiet_cmd_hostcc_conf = HOSTCC  $@
+      cmd_hostcc_conf = $(HOSTCC) -std=c99 -Wall -Wextra $(HOSTCFLAGS) -o $@ \
+	$(filter %.c,$^)
+scripts/kconfig/conf: $(wildcard scripts/kconfig/*.c) scripts/kconfig/kconfig.h
+	$(call cmd,hostcc_conf)
+
+defconfig: $(KCONFIG_DEP)
+	$(Q)$(KCONFIG_CONF) --alldefconfig Config.in $(KCONFIG_SETS)
+%_defconfig: $(KCONFIG_DEP)
 	$(Q)test -f configs/$@ || { echo "configs/$@: no such defconfig" >&2; exit 1; }
-	$(Q)$(KCONFIG_CONF) --defconfig=configs/$@ Config.in
+	$(Q)$(KCONFIG_CONF) --defconfig=configs/$@ Config.in $(KCONFIG_SETS)
 menuconfig:
+	$(Q)command -v $(KCONFIG_MCONF) >/dev/null 2>&1 || { \
+		echo "make menuconfig: $(KCONFIG_MCONF) not found (Debian: apt-get install kconfig-frontends-nox); or edit .config and run make olddefconfig" >&2; \
+		exit 1; }
 	$(Q)$(KCONFIG_MCONF) Config.in
-oldconfig:
-	$(Q)$(KCONFIG_CONF) --oldconfig Config.in
-olddefconfig:
-	$(Q)$(KCONFIG_CONF) --olddefconfig Config.in
-savedefconfig:
-	$(Q)$(KCONFIG_CONF) --savedefconfig=defconfig Config.in
+oldconfig: $(KCONFIG_DEP)
+	$(Q)$(KCONFIG_CONF) --oldconfig Config.in $(KCONFIG_SETS)
+olddefconfig: $(KCONFIG_DEP)
+	$(Q)$(KCONFIG_CONF) --olddefconfig Config.in $(KCONFIG_SETS)
+savedefconfig: $(KCONFIG_DEP)
+	$(Q)$(KCONFIG_CONF) --savedefconfig=defconfig Config.in $(KCONFIG_SETS)
 
 # Plain `make` without .config takes the defaults; the test keeps make -B
-# from ever resetting a user's .config.
+# from ever resetting a user's .config. (.config has no prerequisite: it
+# is an included makefile, and one would be remade by every make.)
 .config:
 	$(Q)[ -e .config ] || { \
 		echo "  No .config: using the defaults of Config.in (make menuconfig to change)"; \
-		$(KCONFIG_CONF) -s --alldefconfig Config.in </dev/null >/dev/null; }
+		$(if $(KCONFIG_DEP),$(MAKE) --no-print-directory $(KCONFIG_DEP) &&) \
+		$(KCONFIG_CONF) -s --alldefconfig Config.in $(KCONFIG_SETS) </dev/null >/dev/null; }
 
 # auto.conf is rewritten on every run; autoconf.h only when it changes, so
 # touching .config without changing it rebuilds nothing.
 quiet_cmd_conf = CONF    $(GEN)/autoconf.h
       cmd_conf = mkdir -p include/config $(GEN) && \
-	$(KCONFIG_CONF) -s --olddefconfig Config.in </dev/null && \
+	$(KCONFIG_CONF) -s --olddefconfig Config.in $(KCONFIG_SETS) </dev/null && \
 	KCONFIG_AUTOHEADER=$(GEN)/autoconf.h.tmp \
 	$(KCONFIG_CONF) -s --silentoldconfig Config.in </dev/null && \
 	{ cmp -s $(GEN)/autoconf.h.tmp $(GEN)/autoconf.h && \
 	  rm -f $(GEN)/autoconf.h.tmp || mv -f $(GEN)/autoconf.h.tmp $(GEN)/autoconf.h; }
-include/config/auto.conf: .config Config.in
+include/config/auto.conf: .config Config.in $(KCONFIG_DEP) $(if $(KCONFIG_SETS),FORCE)
 	$(call cmd,conf)
 $(GEN)/autoconf.h: include/config/auto.conf ;
 
@@ -194,7 +227,7 @@ demo:
 	$(Q)sh scripts/demo
 
 clean:
-	$(Q)rm -f stdiocap scripts/mkapplets applets/*.[od] libstdiocap/*.[od]
+	$(Q)rm -f stdiocap scripts/mkapplets scripts/kconfig/conf applets/*.[od] libstdiocap/*.[od]
 	$(Q)rm -rf include tests/out _install
 distclean: clean
 	$(Q)rm -f .config .config.old defconfig
@@ -219,7 +252,8 @@ help:
 	@echo '  fuzz             libFuzzer on the capture readers (FUZZ_SECONDS=60)'
 	@echo '  bench            throughput, cost per run, size, RSS as ratios'
 	@echo '  demo             build, install into a staging rootfs, run and show a capture'
-	@echo 'Options: V=1 full commands; CC, CFLAGS, LDFLAGS, HOSTCC overridable'
+	@echo 'Options: V=1 full commands; CC, CROSS_COMPILE, CFLAGS, LDFLAGS, SYSROOT, HOSTCC;'
+	@echo '  SKIP_STRIP=y leaves the binary unstripped; CONFIG_X=VALUE sets a symbol in .config'
 
 # ---- fuzzing the capture readers for FUZZ_SECONDS (default 60)
 fuzz:
