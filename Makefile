@@ -40,8 +40,8 @@ endif
 # make CONFIG_X=VALUE: a Kconfig symbol on the command line is written
 # into .config (then kept) by the next configuration step. CONFIG_PREFIX
 # is make install's, not a symbol.
-KCONFIG_SETS := $(foreach v,$(filter-out CONFIG_PREFIX,$(filter CONFIG_%,$(.VARIABLES))),\
-	$(if $(filter command line,$(origin $(v))),'$(v)=$(subst ','\'',$($(v)))'))
+KCONFIG_SETS := $(strip $(foreach v,$(filter-out CONFIG_PREFIX,$(filter CONFIG_%,$(.VARIABLES))),\
+	$(if $(filter command line,$(origin $(v))),'$(v)=$(subst ','\'',$($(v)))')))
 
 CONFIG_PREFIX ?= ./_install
 CROSS_COMPILE ?= $(call unquote,$(CONFIG_CROSS_COMPILER_PREFIX))
@@ -169,11 +169,18 @@ $(GEN)/applets.stamp: scripts/mkapplets
 	$(call cmd,gen)
 $(GEN)/applets.h $(GEN)/applets.list: $(GEN)/applets.stamp ;
 
+# ---- the version and configuration `stdiocap --version` prints
+VERSION := 3.0
+quiet_cmd_version = GEN     $@
+      cmd_version = sh scripts/mkversion '$(VERSION)' include/config/auto.conf $@
+$(GEN)/version.h: $(GEN)/autoconf.h $(STAMP) scripts/mkversion
+	$(call cmd,version)
+
 # ---- compiler and flags recorded, so CROSS_COMPILE or CFLAGS changes
 # rebuild everything instead of linking stale objects
 $(STAMP): FORCE
 	@mkdir -p $(GEN)
-	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@.tmp
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(VERSION)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 
 # ---- the binary
@@ -184,7 +191,8 @@ quiet_cmd_ld = LD      $@
 
 $(LIB_OBJS): %.o: %.c $(STAMP)
 	$(call cmd,cc)
-$(APPLET_OBJS): %.o: %.c $(STAMP) $(GEN)/autoconf.h $(GEN)/applets.h
+$(APPLET_OBJS): %.o: %.c $(STAMP) $(GEN)/autoconf.h $(GEN)/applets.h \
+	$(GEN)/version.h
 	$(call cmd,cc)
 stdiocap: $(APPLET_OBJS) $(LIB_OBJS)
 	$(call cmd,ld)
@@ -200,7 +208,8 @@ install: $(GEN)/applets.list
 		echo "install: ./stdiocap is older than the applet table: run make first" >&2; \
 		exit 1; fi
 	$(Q)sh applets/install.sh "$(CONFIG_PREFIX)" "$(INSTALL_DIR)" \
-		$(GEN)/applets.list stdiocap
+		$(GEN)/applets.list stdiocap \
+		$(if $(filter y,$(CONFIG_INSTALL_LAYOUT_TARGET)),target,flat)
 ifeq ($(INSTALL_MAN),1)
 	$(Q)mkdir -p "$(CONFIG_PREFIX)/$(MANDIR)/man1"
 	$(Q)cp -f doc/stdiocap.1 "$(CONFIG_PREFIX)/$(MANDIR)/man1/stdiocap.1"
@@ -209,20 +218,22 @@ ifeq ($(INSTALL_MAN),1)
 endif
 
 check-qemu: stdiocap
-	$(Q)sh scripts/install-deps
+	$(Q)sh scripts/install-deps qemu
 	$(Q)sh tests/run.sh tests/cross.test tests/rootfs.test tests/boot.test
 
-# ---- tests and demo: both set up a fresh Debian machine themselves
+# ---- tests and demo: each installs what it needs, and only that, as root
+# on Debian (scripts/install-deps PURPOSE; as non-root it says what is
+# missing)
 check:
-	$(Q)sh scripts/install-deps
+	$(Q)sh scripts/install-deps check
 	$(Q)$(MAKE) --no-print-directory WERROR=1 stdiocap
 	$(Q)sh tests/run.sh
 check-sanitize:
-	$(Q)sh scripts/install-deps
+	$(Q)sh scripts/install-deps check
 	$(Q)sh scripts/check-sanitize
 
 demo:
-	$(Q)sh scripts/install-deps
+	$(Q)sh scripts/install-deps build
 	$(Q)$(MAKE) --no-print-directory stdiocap
 	$(Q)sh scripts/demo
 
@@ -257,7 +268,7 @@ help:
 
 # ---- fuzzing the capture readers for FUZZ_SECONDS (default 60)
 fuzz:
-	$(Q)sh scripts/install-deps
+	$(Q)sh scripts/install-deps fuzz
 	$(Q)sh scripts/fuzz
 
 # ---- figures, not tests: ratios against baselines measured in the same run
