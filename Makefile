@@ -31,6 +31,8 @@ cmd = @$(if $($(quiet)cmd_$(1)),echo '  $($(quiet)cmd_$(1))' &&) $(cmd_$(1))
 KCONFIG_CONF ?= scripts/kconfig/conf
 KCONFIG_MCONF ?= kconfig-mconf
 KCONFIG_DEP := $(filter scripts/kconfig/conf,$(KCONFIG_CONF))
+# make -s: the front ends say nothing either (set below, with quiet)
+KCONFIG_S = $(if $(filter silent_,$(quiet)),-s)
 unquote = $(patsubst "%",%,$(1))
 
 ifneq ($(wildcard .config),)
@@ -119,10 +121,10 @@ scripts/kconfig/conf: $(wildcard scripts/kconfig/*.c) scripts/kconfig/kconfig.h
 	$(call cmd,hostcc_conf)
 
 defconfig: $(KCONFIG_DEP)
-	$(Q)$(KCONFIG_CONF) --alldefconfig Config.in $(KCONFIG_SETS)
+	$(Q)$(KCONFIG_CONF) $(KCONFIG_S) --alldefconfig Config.in $(KCONFIG_SETS)
 %_defconfig: $(KCONFIG_DEP)
 	$(Q)test -f configs/$@ || { echo "configs/$@: no such defconfig" >&2; exit 1; }
-	$(Q)$(KCONFIG_CONF) --defconfig=configs/$@ Config.in $(KCONFIG_SETS)
+	$(Q)$(KCONFIG_CONF) $(KCONFIG_S) --defconfig=configs/$@ Config.in $(KCONFIG_SETS)
 menuconfig:
 	$(Q)command -v $(KCONFIG_MCONF) >/dev/null 2>&1 || { \
 		echo "make menuconfig: $(KCONFIG_MCONF) not found (Debian: apt-get install kconfig-frontends-nox); or edit .config and run make olddefconfig" >&2; \
@@ -131,7 +133,7 @@ menuconfig:
 oldconfig: $(KCONFIG_DEP)
 	$(Q)$(KCONFIG_CONF) --oldconfig Config.in $(KCONFIG_SETS)
 olddefconfig: $(KCONFIG_DEP)
-	$(Q)$(KCONFIG_CONF) --olddefconfig Config.in $(KCONFIG_SETS)
+	$(Q)$(KCONFIG_CONF) $(KCONFIG_S) --olddefconfig Config.in $(KCONFIG_SETS)
 savedefconfig: $(KCONFIG_DEP)
 	$(Q)$(KCONFIG_CONF) --savedefconfig=defconfig Config.in $(KCONFIG_SETS)
 

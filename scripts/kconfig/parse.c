@@ -316,6 +316,7 @@ static struct {
 	const char *text;
 	struct expr *deps, *visible;
 	struct pending *props, **tail;
+	int line;		/* where it starts, for "not closed" */
 } en;
 
 enum block_kind { B_IF, B_MENU, B_CHOICE };
@@ -350,12 +351,12 @@ static struct symbol *block_choice(void)
 }
 
 static void push(enum block_kind kind, struct expr *dep, struct expr *vis,
-		 struct symbol *choice)
+		 struct symbol *choice, int line)
 {
 	if (nblocks == (int)(sizeof blocks / sizeof *blocks))
 		syntax("blocks nested too deep", NULL);
 	blocks[nblocks++] = (struct block){ kind, dep, vis, choice,
-					    lx.file, lx.line };
+					    lx.file, line };
 }
 
 static void pop(enum block_kind kind, const char *word)
@@ -411,7 +412,7 @@ static void finish_entry(void)
 		return;
 	case EN_MENU:
 		add_item(I_MENU, NULL, en.text, mk_and(dep, en.visible));
-		push(B_MENU, dep, mk_and(block_vis(), en.visible), NULL);
+		push(B_MENU, dep, mk_and(block_vis(), en.visible), NULL, en.line);
 		break;
 	case EN_COMMENT:
 		add_item(I_COMMENT, NULL, en.text, dep);
@@ -440,7 +441,7 @@ static void finish_entry(void)
 			       &en.sym->ranges, q);
 		}
 		if (en.kind == EN_CHOICE)
-			push(B_CHOICE, dep, block_vis(), en.sym);
+			push(B_CHOICE, dep, block_vis(), en.sym, en.line);
 		break;
 	}
 	en.kind = EN_NONE;
@@ -456,6 +457,7 @@ static void start_entry(enum entry_kind kind, struct symbol *s,
 	en.deps = en.visible = NULL;
 	en.props = NULL;
 	en.tail = &en.props;
+	en.line = lx.line;
 }
 
 static const char *string_arg(const char *what)
@@ -630,7 +632,7 @@ static void statement(const char *line)
 		finish_entry();
 		e = parse_or();
 		expect_end();
-		push(B_IF, mk_and(block_dep(), e), block_vis(), NULL);
+		push(B_IF, mk_and(block_dep(), e), block_vis(), NULL, lx.line);
 	} else if (!strcmp(w, "endif")) {
 		expect_end();
 		finish_entry();
@@ -732,6 +734,8 @@ void kconfig_parse(const char *file)
 {
 	parse_file(file);
 	if (nblocks)
-		die("%s:%d: block not closed", blocks[nblocks - 1].file,
-		    blocks[nblocks - 1].line);
+		die("%s:%d: %s not closed", blocks[nblocks - 1].file,
+		    blocks[nblocks - 1].line,
+		    blocks[nblocks - 1].kind == B_IF ? "if" :
+		    blocks[nblocks - 1].kind == B_MENU ? "menu" : "choice");
 }
