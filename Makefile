@@ -70,7 +70,9 @@ ifeq ($(origin CC),default)
     CC := musl-gcc
   else
     CC := cc
-    $(info   No musl-gcc: building with cc, static against its libc (CC=... to choose))
+    ifeq ($(MAKELEVEL),0)
+      $(info No musl-gcc: building with cc, static against its libc (CC=... to choose))
+    endif
   endif
 endif
 HOSTCC ?= cc
