@@ -80,7 +80,8 @@ static int join(char *dst, size_t size, const char *a, const char *b,
 static int install_one(const char *self, const struct applet *a,
 		       const char *dir, int sym)
 {
-	static char link_path[PATH_MAX], tmp[PATH_MAX], ldir[PATH_MAX];
+	/* on the stack: only --install uses them, and then briefly */
+	char link_path[PATH_MAX], tmp[PATH_MAX], ldir[PATH_MAX];
 	const char *slash = strrchr(a->target, '/');
 	size_t dlen;
 	int r;
@@ -127,7 +128,7 @@ static int install_one(const char *self, const struct applet *a,
 
 int install_main(int argc, char **argv)
 {
-	static char self[PATH_MAX];
+	char self[PATH_MAX];
 	const struct applet *a;
 	const char *dir = NULL;
 	int i = 1, sym = 0, rc = 0;
