@@ -139,13 +139,13 @@ int main(int argc, char **argv)
 	kconfig_parse(kconfig);
 
 	if (mode == M_DEFCONFIG) {
-		if (conf_read(file, 0) < 0) {
+		if (conf_read(file) < 0) {
 			fprintf(stderr, "***\n*** Can't find default configuration \"%s\"!\n***\n",
 				file);
 			return 1;
 		}
 	} else if (mode != M_ALLDEF) {
-		if (conf_read(config, 1) < 0 && errno != ENOENT)
+		if (conf_read(config) < 0 && errno != ENOENT)
 			die("%s: %s", config, strerror(errno));
 	}
 	overrides(argv + i, argc - i);

@@ -50,7 +50,7 @@ static char *unquote(char *v)
 }
 
 /* Returns -1 (errno set) if file cannot be opened. */
-int conf_read(const char *file, int quiet_missing)
+int conf_read(const char *file)
 {
 	FILE *f = fopen(file, "r");
 	char *line = NULL, *name, *v, *end;
@@ -58,7 +58,6 @@ int conf_read(const char *file, int quiet_missing)
 	int n = 0;
 	struct symbol *s;
 
-	(void)quiet_missing;
 	if (!f)
 		return -1;
 	while (getline(&line, &cap, f) >= 0) {

@@ -309,11 +309,3 @@ int item_visible(struct item *it)
 {
 	return expr_tri(it->cond) != NO;
 }
-
-void sym_reset_all(void)
-{
-	struct symbol *s;
-
-	for (s = symbols; s; s = s->next)
-		s->calc = 0;
-}

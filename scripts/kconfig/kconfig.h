@@ -82,10 +82,9 @@ const char *sym_default_value(struct symbol *s);
 int sym_valid(struct symbol *s, const char *v);
 struct symbol *choice_default(struct symbol *ch);
 int item_visible(struct item *it);
-void sym_reset_all(void);
 
 /* confdata.c */
-int conf_read(const char *file, int quiet_missing);
+int conf_read(const char *file);
 int conf_set(struct symbol *s, const char *v, const char *where, int line);
 int conf_write(const char *file);
 int conf_write_defconfig(const char *file);
