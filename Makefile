@@ -98,7 +98,7 @@ WARNINGS := -Wall -Wextra -Wundef -Wshadow -Wmissing-prototypes \
 ALL_CFLAGS := -std=c99 -D_GNU_SOURCE $(WARNINGS) $(SYSROOT_FLAG) \
 	-ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pie \
-	-Iinclude -Ilibstdiocap $(CFLAGS) $(call unquote,$(CONFIG_EXTRA_CFLAGS))
+	-Iinclude -Ilibstdiocap $(CPPFLAGS) $(CFLAGS) $(call unquote,$(CONFIG_EXTRA_CFLAGS))
 ALL_LDFLAGS := $(SYSROOT_FLAG) -static -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
 	-Wl,-z,common-page-size=64 -Wl,--build-id=none $(STRIP_FLAG) $(LDFLAGS)
 
