@@ -140,12 +140,12 @@ savedefconfig: $(KCONFIG_DEP)
 	$(Q)$(KCONFIG_CONF) --savedefconfig=defconfig Config.in $(KCONFIG_SETS)
 
 # Plain `make` without .config takes the defaults; the test keeps make -B
-# from ever resetting a user's .config. (.config has no prerequisite: it
-# is an included makefile, and one would be remade by every make.)
-.config:
+# from ever resetting a user's .config. The tool is a prerequisite only
+# while .config is missing: an existing .config is an included makefile,
+# and make would build the tool for every target (make clean included).
+.config: | $(if $(wildcard .config),,$(KCONFIG_DEP))
 	$(Q)[ -e .config ] || { \
 		echo "  No .config: using the defaults of Config.in (make menuconfig to change)"; \
-		$(if $(KCONFIG_DEP),$(MAKE) --no-print-directory $(KCONFIG_DEP) &&) \
 		$(KCONFIG_CONF) -s --alldefconfig Config.in $(KCONFIG_SETS) </dev/null >/dev/null; }
 
 # auto.conf is rewritten on every run; autoconf.h only when it changes, so
