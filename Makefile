@@ -119,7 +119,7 @@ all: stdiocap
 quiet_cmd_hostcc_conf = HOSTCC  $@
       cmd_hostcc_conf = $(HOSTCC) -std=c99 -Wall -Wextra $(HOSTCFLAGS) -o $@ \
 	$(filter %.c,$^)
-scripts/kconfig/conf: $(wildcard scripts/kconfig/*.c) scripts/kconfig/kconfig.h
+scripts/kconfig/conf: $(wildcard scripts/kconfig/*.[ch])
 	$(call cmd,hostcc_conf)
 
 defconfig: $(KCONFIG_DEP)

@@ -63,11 +63,13 @@ struct item {
 	struct item *next;
 };
 
-/* parse.c */
+/* parse.c: Config.in read into items (the menu order) and symbols */
 extern struct item *items;
 extern const char *mainmenu;
-extern struct symbol *symbols;
 void kconfig_parse(const char *file);
+
+/* symbol.c: the symbol table; die prints one line and exits 1 */
+extern struct symbol *symbols;
 struct symbol *sym_lookup(const char *name, int is_const);
 struct symbol *sym_find(const char *name);
 void *xalloc(unsigned long n);

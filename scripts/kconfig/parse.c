@@ -1,301 +1,26 @@
-/* parse.c - Config.in into symbols, properties and the menu order.
+/* parse.c - the Kconfig grammar: statements into symbols, properties
+ * and the menu order.
  * SPDX-License-Identifier: MIT
  *
  * The Kconfig language as doc/building.md "Configuration" lists it:
  * mainmenu, menu/endmenu (depends on, visible if), if/endif,
  * choice/endchoice (optional, default), comment, source, and config /
  * menuconfig entries with bool, tristate, string, int, hex, def_bool,
- * def_tristate, prompt, default, depends on, select, imply, range and
- * help; expressions with ! && || ( ) = != < <= > >=. Anything else stops
- * with one line naming the file, the line and the word, never a guess. */
+ * def_tristate, prompt, default, depends on, select, range and help.
+ * Anything else stops with one line naming the file, the line and the
+ * word, never a guess. */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kconfig.h"
+#include "lex.h"
 
 struct item *items;
 const char *mainmenu = "";
-struct symbol *symbols;
 
 static struct item **items_tail = &items;
-
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("kconfig: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-void *xalloc(unsigned long n)
-{
-	void *p = calloc(1, n);
-
-	if (!p)
-		die("out of memory");
-	return p;
-}
-
-char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p)
-		die("out of memory");
-	return p;
-}
-
-struct symbol *sym_find(const char *name)
-{
-	struct symbol *s;
-
-	for (s = symbols; s; s = s->next)
-		if (!s->is_const && s->name && !strcmp(s->name, name))
-			return s;
-	return NULL;
-}
-
-/* A named symbol, or a constant (y, n, m, a quoted string, a number):
- * constants are symbols whose name is their value. */
-struct symbol *sym_lookup(const char *name, int is_const)
-{
-	struct symbol *s;
-
-	if (!is_const && (!strcmp(name, "y") || !strcmp(name, "n") ||
-			  !strcmp(name, "m")))
-		is_const = 1;
-	for (s = symbols; s; s = s->next)
-		if (s->is_const == is_const && s->name && !strcmp(s->name, name))
-			return s;
-	s = xalloc(sizeof *s);
-	s->name = xstrdup(name);
-	s->is_const = is_const;
-	s->next = symbols;
-	symbols = s;
-	return s;
-}
-
-/* ---- the lexer: one logical line at a time, as tokens */
-
-enum tok_kind { TK_WORD, TK_STRING, TK_OP };
-
-struct token {
-	enum tok_kind kind;
-	char *text;
-};
-
-static struct {
-	const char *file;
-	int line;
-	struct token tok[64];
-	int n, pos;
-} lx;
-
-static void syntax(const char *what, const char *word)
-{
-	die("%s:%d: %s%s%s%s", lx.file, lx.line, what, word ? " \"" : "",
-	    word ? word : "", word ? "\"" : "");
-}
-
-/* Splits a line into tokens; their text is copied into an arena of its
- * own (a word is followed by its NUL, quotes are unescaped). */
-static void tokenize(const char *s)
-{
-	static char *arena;
-	static size_t acap;
-	size_t need = 2 * strlen(s) + 2;
-	char *out, q;
-
-	if (need > acap) {
-		free(arena);
-		arena = xalloc(need);
-		acap = need;
-	}
-	out = arena;
-	lx.n = lx.pos = 0;
-	for (;;) {
-		while (*s == ' ' || *s == '\t' || *s == '\r')
-			s++;
-		if (!*s || *s == '\n' || *s == '#')
-			return;
-		if (lx.n == (int)(sizeof lx.tok / sizeof *lx.tok))
-			syntax("too many words on one line", NULL);
-		lx.tok[lx.n].text = out;
-		if (*s == '"' || *s == '\'') {
-			q = *s++;
-			lx.tok[lx.n++].kind = TK_STRING;
-			while (*s && *s != q) {
-				if (*s == '\\' && s[1])
-					s++;
-				*out++ = *s++;
-			}
-			if (*s != q)
-				syntax("unterminated string", NULL);
-			s++;
-		} else if (strchr("!&|()=<>", *s)) {
-			static const char ops[][3] = { "&&", "||", "!=", "<=",
-				">=", "!", "(", ")", "=", "<", ">" };
-			size_t i;
-
-			for (i = 0; i < sizeof ops / sizeof *ops; i++)
-				if (!strncmp(s, ops[i], strlen(ops[i])))
-					break;
-			if (i == sizeof ops / sizeof *ops)
-				syntax("unexpected character", NULL);
-			lx.tok[lx.n++].kind = TK_OP;
-			memcpy(out, ops[i], strlen(ops[i]));
-			out += strlen(ops[i]);
-			s += strlen(ops[i]);
-		} else {
-			lx.tok[lx.n++].kind = TK_WORD;
-			while (*s && !strchr(" \t\r\n#\"'!&|()=<>", *s))
-				*out++ = *s++;
-		}
-		*out++ = 0;
-	}
-}
-
-static struct token *peek(void)
-{
-	return lx.pos < lx.n ? &lx.tok[lx.pos] : NULL;
-}
-
-static int accept_op(const char *op)
-{
-	struct token *t = peek();
-
-	if (t && t->kind == TK_OP && !strcmp(t->text, op)) {
-		lx.pos++;
-		return 1;
-	}
-	return 0;
-}
-
-static int accept_word(const char *w)
-{
-	struct token *t = peek();
-
-	if (t && t->kind == TK_WORD && !strcmp(t->text, w)) {
-		lx.pos++;
-		return 1;
-	}
-	return 0;
-}
-
-static void expect_end(void)
-{
-	if (peek())
-		syntax("unexpected", peek()->text);
-}
-
-/* ---- expressions */
-
-static struct expr *mk(enum op op, struct expr *l, struct expr *r)
-{
-	struct expr *e = xalloc(sizeof *e);
-
-	e->op = op;
-	e->l = l;
-	e->r = r;
-	return e;
-}
-
-static struct expr *mk_and(struct expr *l, struct expr *r)
-{
-	return !l ? r : !r ? l : mk(E_AND, l, r);
-}
-
-static struct expr *mk_or(struct expr *l, struct expr *r)
-{
-	return !l ? r : !r ? l : mk(E_OR, l, r);
-}
-
-static struct expr *parse_or(void);
-
-static struct expr *parse_atom(void)
-{
-	struct token *t = peek();
-	struct expr *e;
-	const char *w;
-
-	if (!t)
-		syntax("expression expected", NULL);
-	if (accept_op("(")) {
-		e = parse_or();
-		if (!accept_op(")"))
-			syntax("')' expected", NULL);
-		return e;
-	}
-	if (t->kind == TK_OP)
-		syntax("unexpected", t->text);
-	lx.pos++;
-	e = mk(E_SYM, NULL, NULL);
-	w = t->text;
-	/* a number is a constant too: "default 1000", "range 0 65535" */
-	e->sym = sym_lookup(w, t->kind == TK_STRING ||
-			   (strspn(w, "-0123456789abcdefABCDEFx") == strlen(w) &&
-			    (w[0] == '-' || (w[0] >= '0' && w[0] <= '9'))));
-	return e;
-}
-
-static struct expr *parse_cmp(void)
-{
-	static const struct { const char *op; enum op e; } cmps[] = {
-		{ "=", E_EQ }, { "!=", E_NEQ }, { "<", E_LT },
-		{ "<=", E_LE }, { ">", E_GT }, { ">=", E_GE },
-	};
-	struct expr *l = parse_atom();
-	size_t i;
-
-	for (i = 0; i < sizeof cmps / sizeof *cmps; i++)
-		if (accept_op(cmps[i].op))
-			return mk(cmps[i].e, l, parse_atom());
-	return l;
-}
-
-static struct expr *parse_not(void)
-{
-	if (accept_op("!"))
-		return mk(E_NOT, parse_not(), NULL);
-	return parse_cmp();
-}
-
-static struct expr *parse_and(void)
-{
-	struct expr *e = parse_not();
-
-	while (accept_op("&&"))
-		e = mk(E_AND, e, parse_not());
-	return e;
-}
-
-static struct expr *parse_or(void)
-{
-	struct expr *e = parse_and();
-
-	while (accept_op("||"))
-		e = mk(E_OR, e, parse_and());
-	return e;
-}
-
-/* "if EXPR" at the end of an attribute, or nothing */
-static struct expr *parse_if(void)
-{
-	struct expr *e = NULL;
-
-	if (accept_word("if"))
-		e = parse_or();
-	expect_end();
-	return e;
-}
 
 /* ---- entries and blocks */
 
@@ -353,10 +78,12 @@ static struct symbol *block_choice(void)
 static void push(enum block_kind kind, struct expr *dep, struct expr *vis,
 		 struct symbol *choice, int line)
 {
+	int now;
+
 	if (nblocks == (int)(sizeof blocks / sizeof *blocks))
 		syntax("blocks nested too deep", NULL);
 	blocks[nblocks++] = (struct block){ kind, dep, vis, choice,
-					    lx.file, line };
+					    lex_where(&now), line };
 }
 
 static void pop(enum block_kind kind, const char *word)
@@ -457,7 +184,7 @@ static void start_entry(enum entry_kind kind, struct symbol *s,
 	en.deps = en.visible = NULL;
 	en.props = NULL;
 	en.tail = &en.props;
-	en.line = lx.line;
+	lex_where(&en.line);
 }
 
 static const char *string_arg(const char *what)
@@ -466,7 +193,7 @@ static const char *string_arg(const char *what)
 
 	if (!t || t->kind != TK_STRING)
 		syntax("a quoted string expected after", what);
-	lx.pos++;
+	next_token();
 	return xstrdup(t->text);
 }
 
@@ -476,7 +203,7 @@ static const char *word_arg(const char *what)
 
 	if (!t || t->kind != TK_WORD)
 		syntax("a name expected after", what);
-	lx.pos++;
+	next_token();
 	return t->text;
 }
 
@@ -485,20 +212,6 @@ static void set_type(enum type type)
 	if (en.sym->type != T_UNKNOWN && en.sym->type != type)
 		syntax("type redefined for", en.sym->name);
 	en.sym->type = type;
-}
-
-static int indent_of(const char *s)
-{
-	int col = 0;
-
-	for (; *s == ' ' || *s == '\t'; s++)
-		col = *s == '\t' ? (col + 8) & ~7 : col + 1;
-	return col;
-}
-
-static int blank(const char *s)
-{
-	return s[strspn(s, " \t\r\n")] == 0;
 }
 
 /* An attribute of the current entry; 0 if the word is none. */
@@ -573,8 +286,6 @@ static int attribute(const char *w)
 	return 1;
 }
 
-static void parse_file(const char *file);
-
 static void statement(const char *line)
 {
 	struct token *t;
@@ -588,7 +299,7 @@ static void statement(const char *line)
 	if (t->kind != TK_WORD)
 		syntax("a keyword expected, not", t->text);
 	w = t->text;
-	lx.pos++;
+	next_token();
 	if (attribute(w))
 		return;
 	if (!strcmp(w, "config") || !strcmp(w, "menuconfig")) {
@@ -628,11 +339,13 @@ static void statement(const char *line)
 		pop(B_MENU, w);
 	} else if (!strcmp(w, "if")) {
 		struct expr *e;
+		int at;
 
 		finish_entry();
 		e = parse_or();
 		expect_end();
-		push(B_IF, mk_and(block_dep(), e), block_vis(), NULL, lx.line);
+		lex_where(&at);
+		push(B_IF, mk_and(block_dep(), e), block_vis(), NULL, at);
 	} else if (!strcmp(w, "endif")) {
 		expect_end();
 		finish_entry();
@@ -646,93 +359,20 @@ static void statement(const char *line)
 		expect_end();
 	} else if (!strcmp(w, "source")) {
 		const char *f = string_arg(w);
-		const char *save = lx.file;
-		int at = lx.line;
 
 		expect_end();
 		finish_entry();
-		parse_file(f);
-		lx.file = save;
-		lx.line = at;
+		lex_file(f, statement);
+		finish_entry();
 	} else {
 		syntax("unknown statement", w);
 	}
 }
 
-static void parse_file(const char *file)
-{
-	FILE *f = fopen(file, "r");
-	char *line = NULL, *more = NULL;
-	size_t cap = 0, mcap = 0, len;
-	int help = 0, help_indent = -1, n, first;
-	ssize_t r;
-
-	if (!f)
-		die("%s: cannot open: %s", file, strerror(errno));
-	lx.file = xstrdup(file);
-	lx.line = 0;
-	while ((r = getline(&line, &cap, f)) >= 0) {
-		lx.line++;
-		if (help) {
-			/* help text: every line indented deeper than the
-			 * first one's start, and blank lines in between */
-			if (blank(line))
-				continue;
-			n = indent_of(line);
-			if (help_indent < 0)
-				help_indent = n;
-			if (n >= help_indent && n > 0)
-				continue;
-			help = 0;
-		}
-		/* a line ending in '\' goes on on the next one */
-		first = lx.line;
-		while ((len = strlen(line)) >= 2 && line[len - 2] == '\\' &&
-		       line[len - 1] == '\n') {
-			line[len - 2] = 0;
-			if (getline(&more, &mcap, f) < 0)
-				break;
-			lx.line++;
-			if (strlen(line) + strlen(more) + 1 > cap) {
-				cap = strlen(line) + strlen(more) + 1;
-				line = realloc(line, cap);
-				if (!line)
-					die("out of memory");
-			}
-			strcat(line, more);
-		}
-		n = lx.line;
-		lx.line = first;
-		{
-			char *s = line + strspn(line, " \t");
-
-			if (!strncmp(s, "help", 4) && blank(s + 4)) {
-				help = 1;
-				help_indent = -1;
-				lx.line = n;
-				continue;
-			}
-			if (!strncmp(s, "---help---", 10) && blank(s + 10)) {
-				help = 1;
-				help_indent = -1;
-				lx.line = n;
-				continue;
-			}
-		}
-		statement(line);
-		lx.line = n;
-	}
-	if (ferror(f))
-		die("%s: read error", file);
-	fclose(f);
-	free(line);
-	free(more);
-	finish_entry();
-}
-
 void kconfig_parse(const char *file)
 {
-	parse_file(file);
+	lex_file(file, statement);
+	finish_entry();
 	if (nblocks)
 		die("%s:%d: %s not closed", blocks[nblocks - 1].file,
 		    blocks[nblocks - 1].line,
