@@ -25,14 +25,25 @@ ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
 endif
 cmd = @$(if $($(quiet)cmd_$(1)),echo '  $($(quiet)cmd_$(1))' &&) $(cmd_$(1))
 
-# ---- configuration
-KCONFIG_CONF ?= kconfig-conf
+# ---- configuration: scripts/kconfig, ours, built with the host compiler
+# (doc/building.md "Configuration"); KCONFIG_CONF=kconfig-conf runs
+# Debian's kconfig-frontends instead, which reads the same files.
+KCONFIG_CONF ?= scripts/kconfig/conf
 KCONFIG_MCONF ?= kconfig-mconf
+KCONFIG_DEP := $(filter scripts/kconfig/conf,$(KCONFIG_CONF))
+# make -s: the front ends say nothing either (set below, with quiet)
+KCONFIG_S = $(if $(filter silent_,$(quiet)),-s)
 unquote = $(patsubst "%",%,$(1))
 
 ifneq ($(wildcard .config),)
   include .config
 endif
+
+# make CONFIG_X=VALUE: a Kconfig symbol on the command line is written
+# into .config (then kept) by the next configuration step. CONFIG_PREFIX
+# is make install's, not a symbol.
+KCONFIG_SETS := $(strip $(foreach v,$(filter-out CONFIG_PREFIX,$(filter CONFIG_%,$(.VARIABLES))),\
+	$(if $(filter command line,$(origin $(v))),'$(v)=$(subst ','\'',$($(v)))')))
 
 CONFIG_PREFIX ?= ./_install
 CROSS_COMPILE ?= $(call unquote,$(CONFIG_CROSS_COMPILER_PREFIX))
@@ -42,24 +53,39 @@ INSTALL_DIR := $(if $(INSTALL_DIR),$(INSTALL_DIR),bin)
 INSTALL_MAN ?= 0
 MANDIR ?= share/man
 
-# ---- toolchain: musl, static; CC and CFLAGS may be overridden
+# ---- toolchain: musl, static; CC, CROSS_COMPILE, CFLAGS, LDFLAGS and
+# SYSROOT as Buildroot and Yocto pass them (doc/building.md "Toolchains")
 # SANITIZE=address or SANITIZE=undefined (scripts/check-sanitize): the
 # host gcc and glibc, linked dynamically (static ASan does not link).
 ifneq ($(SANITIZE),)
   CC := gcc
   CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE)
 endif
+# Without CC: the cross gcc, else musl-gcc, else the host's cc (a static
+# glibc build) with a note, so a host without musl still builds.
 ifeq ($(origin CC),default)
-  CC := $(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc,musl-gcc)
+  ifneq ($(CROSS_COMPILE),)
+    CC := $(CROSS_COMPILE)gcc
+  else ifneq ($(shell command -v musl-gcc 2>/dev/null),)
+    CC := musl-gcc
+  else
+    CC := cc
+    ifeq ($(MAKELEVEL),0)
+      $(info No musl-gcc: building with cc, static against its libc (CC=... to choose))
+    endif
+  endif
 endif
 HOSTCC ?= cc
+HOSTCFLAGS ?= -O2
 ifeq ($(CONFIG_DEBUG),y)
   CFLAGS ?= -O0 -g
-  STRIP_FLAG :=
+  SKIP_STRIP := y
 else
   CFLAGS ?= -Os
-  STRIP_FLAG := -s
 endif
+# SKIP_STRIP=y: the build system strips (Yocto splits the debug info)
+STRIP_FLAG := $(if $(filter y,$(SKIP_STRIP)),,-s)
+SYSROOT_FLAG := $(if $(SYSROOT),--sysroot=$(SYSROOT))
 WARNINGS := -Wall -Wextra -Wundef -Wshadow -Wmissing-prototypes \
 	$(if $(WERROR),-Werror)
 # Size (BusyBox's habit: say what each byte buys). No unwind tables: C
@@ -69,11 +95,11 @@ WARNINGS := -Wall -Wextra -Wundef -Wshadow -Wmissing-prototypes \
 # (up to 4 KiB; the kernel still maps whole pages). A static
 # binary loads at a fixed address, so position-independent code only
 # costs (about 200 bytes).
-ALL_CFLAGS := -std=c99 -D_GNU_SOURCE $(WARNINGS) \
+ALL_CFLAGS := -std=c99 -D_GNU_SOURCE $(WARNINGS) $(SYSROOT_FLAG) \
 	-ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pie \
-	-Iinclude -Ilibstdiocap -Iapplets -Ireader $(CFLAGS) $(call unquote,$(CONFIG_EXTRA_CFLAGS))
-ALL_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
+	-Iinclude -Ilibstdiocap -Iapplets -Ireader $(CPPFLAGS) $(CFLAGS) $(call unquote,$(CONFIG_EXTRA_CFLAGS))
+ALL_LDFLAGS := $(SYSROOT_FLAG) -static -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
 	-Wl,-z,common-page-size=64 -Wl,--build-id=none $(STRIP_FLAG) $(LDFLAGS)
 
 ifneq ($(SANITIZE),)
@@ -92,38 +118,49 @@ STAMP := $(GEN)/toolchain
 	demo bench fuzz FORCE defconfig menuconfig oldconfig olddefconfig savedefconfig
 all: stdiocap
 
-# ---- Kconfig front ends (Debian kconfig-frontends, never vendored)
-defconfig:
-	$(Q)$(KCONFIG_CONF) --alldefconfig Config.in
-%_defconfig:
+# ---- Kconfig front ends
+quiet_cmd_hostcc_conf = HOSTCC  $@
+      cmd_hostcc_conf = $(HOSTCC) -std=c99 -Wall -Wextra $(HOSTCFLAGS) -o $@ \
+	$(filter %.c,$^)
+scripts/kconfig/conf: $(wildcard scripts/kconfig/*.[ch])
+	$(call cmd,hostcc_conf)
+
+defconfig: $(KCONFIG_DEP)
+	$(Q)$(KCONFIG_CONF) $(KCONFIG_S) --alldefconfig Config.in $(KCONFIG_SETS)
+%_defconfig: $(KCONFIG_DEP)
 	$(Q)test -f configs/$@ || { echo "configs/$@: no such defconfig" >&2; exit 1; }
-	$(Q)$(KCONFIG_CONF) --defconfig=configs/$@ Config.in
+	$(Q)$(KCONFIG_CONF) $(KCONFIG_S) --defconfig=configs/$@ Config.in $(KCONFIG_SETS)
 menuconfig:
+	$(Q)command -v $(KCONFIG_MCONF) >/dev/null 2>&1 || { \
+		echo "make menuconfig: $(KCONFIG_MCONF) not found (Debian: apt-get install kconfig-frontends-nox); or edit .config and run make olddefconfig" >&2; \
+		exit 1; }
 	$(Q)$(KCONFIG_MCONF) Config.in
-oldconfig:
-	$(Q)$(KCONFIG_CONF) --oldconfig Config.in
-olddefconfig:
-	$(Q)$(KCONFIG_CONF) --olddefconfig Config.in
-savedefconfig:
-	$(Q)$(KCONFIG_CONF) --savedefconfig=defconfig Config.in
+oldconfig: $(KCONFIG_DEP)
+	$(Q)$(KCONFIG_CONF) --oldconfig Config.in $(KCONFIG_SETS)
+olddefconfig: $(KCONFIG_DEP)
+	$(Q)$(KCONFIG_CONF) $(KCONFIG_S) --olddefconfig Config.in $(KCONFIG_SETS)
+savedefconfig: $(KCONFIG_DEP)
+	$(Q)$(KCONFIG_CONF) --savedefconfig=defconfig Config.in $(KCONFIG_SETS)
 
 # Plain `make` without .config takes the defaults; the test keeps make -B
-# from ever resetting a user's .config.
-.config:
+# from ever resetting a user's .config. The tool is a prerequisite only
+# while .config is missing: an existing .config is an included makefile,
+# and make would build the tool for every target (make clean included).
+.config: | $(if $(wildcard .config),,$(KCONFIG_DEP))
 	$(Q)[ -e .config ] || { \
 		echo "  No .config: using the defaults of Config.in (make menuconfig to change)"; \
-		$(KCONFIG_CONF) -s --alldefconfig Config.in </dev/null >/dev/null; }
+		$(KCONFIG_CONF) -s --alldefconfig Config.in $(KCONFIG_SETS) </dev/null >/dev/null; }
 
 # auto.conf is rewritten on every run; autoconf.h only when it changes, so
 # touching .config without changing it rebuilds nothing.
 quiet_cmd_conf = CONF    $(GEN)/autoconf.h
       cmd_conf = mkdir -p include/config $(GEN) && \
-	$(KCONFIG_CONF) -s --olddefconfig Config.in </dev/null && \
+	$(KCONFIG_CONF) -s --olddefconfig Config.in $(KCONFIG_SETS) </dev/null && \
 	KCONFIG_AUTOHEADER=$(GEN)/autoconf.h.tmp \
 	$(KCONFIG_CONF) -s --silentoldconfig Config.in </dev/null && \
 	{ cmp -s $(GEN)/autoconf.h.tmp $(GEN)/autoconf.h && \
 	  rm -f $(GEN)/autoconf.h.tmp || mv -f $(GEN)/autoconf.h.tmp $(GEN)/autoconf.h; }
-include/config/auto.conf: .config Config.in
+include/config/auto.conf: .config Config.in $(KCONFIG_DEP) $(if $(KCONFIG_SETS),FORCE)
 	$(call cmd,conf)
 $(GEN)/autoconf.h: include/config/auto.conf ;
 
@@ -139,11 +176,18 @@ $(GEN)/applets.stamp: scripts/mkapplets
 	$(call cmd,gen)
 $(GEN)/applets.h $(GEN)/applets.list: $(GEN)/applets.stamp ;
 
+# ---- the version and configuration `stdiocap --version` prints
+VERSION := 3.0
+quiet_cmd_version = GEN     $@
+      cmd_version = sh scripts/mkversion '$(VERSION)' include/config/auto.conf $@
+$(GEN)/version.h: $(GEN)/autoconf.h $(STAMP) scripts/mkversion
+	$(call cmd,version)
+
 # ---- compiler and flags recorded, so CROSS_COMPILE or CFLAGS changes
 # rebuild everything instead of linking stale objects
 $(STAMP): FORCE
 	@mkdir -p $(GEN)
-	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@.tmp
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(VERSION)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 
 # ---- the binary
@@ -154,7 +198,8 @@ quiet_cmd_ld = LD      $@
 
 $(LIB_OBJS): %.o: %.c $(STAMP)
 	$(call cmd,cc)
-$(APPLET_OBJS) $(READER_OBJS): %.o: %.c $(STAMP) $(GEN)/autoconf.h $(GEN)/applets.h
+$(APPLET_OBJS) $(READER_OBJS): %.o: %.c $(STAMP) $(GEN)/autoconf.h $(GEN)/applets.h \
+	$(GEN)/version.h
 	$(call cmd,cc)
 stdiocap: $(APPLET_OBJS) $(READER_OBJS) $(LIB_OBJS)
 	$(call cmd,ld)
@@ -170,7 +215,8 @@ install: $(GEN)/applets.list
 		echo "install: ./stdiocap is older than the applet table: run make first" >&2; \
 		exit 1; fi
 	$(Q)sh applets/install.sh "$(CONFIG_PREFIX)" "$(INSTALL_DIR)" \
-		$(GEN)/applets.list stdiocap
+		$(GEN)/applets.list stdiocap \
+		$(if $(filter y,$(CONFIG_INSTALL_LAYOUT_TARGET)),target,flat)
 ifeq ($(INSTALL_MAN),1)
 	$(Q)mkdir -p "$(CONFIG_PREFIX)/$(MANDIR)/man1"
 	$(Q)cp -f doc/stdiocap.1 "$(CONFIG_PREFIX)/$(MANDIR)/man1/stdiocap.1"
@@ -179,25 +225,27 @@ ifeq ($(INSTALL_MAN),1)
 endif
 
 check-qemu: stdiocap
-	$(Q)sh scripts/install-deps
+	$(Q)sh scripts/install-deps qemu
 	$(Q)sh tests/run.sh tests/cross.test tests/rootfs.test tests/boot.test
 
-# ---- tests and demo: both set up a fresh Debian machine themselves
+# ---- tests and demo: each installs what it needs, and only that, as root
+# on Debian (scripts/install-deps PURPOSE; as non-root it says what is
+# missing)
 check:
-	$(Q)sh scripts/install-deps
+	$(Q)sh scripts/install-deps check
 	$(Q)$(MAKE) --no-print-directory WERROR=1 stdiocap
 	$(Q)sh tests/run.sh
 check-sanitize:
-	$(Q)sh scripts/install-deps
+	$(Q)sh scripts/install-deps check
 	$(Q)sh scripts/check-sanitize
 
 demo:
-	$(Q)sh scripts/install-deps
+	$(Q)sh scripts/install-deps build
 	$(Q)$(MAKE) --no-print-directory stdiocap
 	$(Q)sh scripts/demo
 
 clean:
-	$(Q)rm -f stdiocap scripts/mkapplets applets/*.[od] reader/*.[od] libstdiocap/*.[od]
+	$(Q)rm -f stdiocap scripts/mkapplets scripts/kconfig/conf applets/*.[od] reader/*.[od] libstdiocap/*.[od]
 	$(Q)rm -rf include tests/out _install
 distclean: clean
 	$(Q)rm -f .config .config.old defconfig
@@ -222,11 +270,12 @@ help:
 	@echo '  fuzz             libFuzzer on the capture readers (FUZZ_SECONDS=60)'
 	@echo '  bench            throughput, cost per run, size, RSS as ratios'
 	@echo '  demo             build, install into a staging rootfs, run and show a capture'
-	@echo 'Options: V=1 full commands; CC, CFLAGS, LDFLAGS, HOSTCC overridable'
+	@echo 'Options: V=1 full commands; CC, CROSS_COMPILE, CFLAGS, LDFLAGS, SYSROOT, HOSTCC;'
+	@echo '  SKIP_STRIP=y leaves the binary unstripped; CONFIG_X=VALUE sets a symbol in .config'
 
 # ---- fuzzing the capture readers for FUZZ_SECONDS (default 60)
 fuzz:
-	$(Q)sh scripts/install-deps
+	$(Q)sh scripts/install-deps fuzz
 	$(Q)sh scripts/fuzz
 
 # ---- figures, not tests: ratios against baselines measured in the same run

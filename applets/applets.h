@@ -48,8 +48,12 @@ enum {
 	RC_NOTFOUND = 127,
 };
 
-/* main.c */
+/* main.c: applet_at(i) is the i-th applet, NULL past the last. */
 const struct applet *applet_find(const char *name);
+const struct applet *applet_at(size_t i);
+
+/* install.c: stdiocap --install [-s] [DIR]; returns the exit code. */
+int install_main(int argc, char **argv);
 
 /* wrap.c: runs one applet; returns only an exit code on failure. */
 int wrap_run(const struct applet *a, char **argv, char **envp);

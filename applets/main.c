@@ -10,6 +10,7 @@
 #include "applets.h"
 #include "stdiocap.h"
 #include "generated/applets.h"	/* applets[], sorted by scripts/mkapplets */
+#include "generated/version.h"	/* STDIOCAP_VERSION, STDIOCAP_CONFIG */
 
 static const char usage[] =
 	"Usage: stdiocap NAME [ARGS...], or NAME [ARGS...] through a link\n"
@@ -17,8 +18,15 @@ static const char usage[] =
 	"stdin/stdout/stderr and exit status in $STDIO_PCAP (default\n"
 	CONFIG_DEFAULT_PCAP ").\n"
 	"  --list   one line NAME TARGET per applet\n"
-	"  --help   this text\n"
+	"  --install [-s] [DIR]   link every applet to this binary: in DIR,\n"
+	"     else each in its target's directory; -s: symbolic links\n"
+	"  --version   the version and the configuration built in\n"
+	"  -h, --help   this text\n"
 	USAGE_READER;
+
+/* Built-in commands other than the readers: all start with '-', which
+ * no applet name may (scripts/mkapplets), so none can collide. */
+static const char builtins[] = "--list\0--install\0--version\0--help\0";
 
 /* A scan stops early in the sorted table; bsearch() and its callback
  * cost about 100 bytes more than this loop, for tables of a few dozen
@@ -34,6 +42,11 @@ const struct applet *applet_find(const char *name)
 			return c ? NULL : &applets[i];
 	}
 	return NULL;
+}
+
+const struct applet *applet_at(size_t i)
+{
+	return i < sizeof applets / sizeof *applets ? &applets[i] : NULL;
 }
 
 /* The basename of argv[0] without writing to it: the target must get
@@ -103,27 +116,88 @@ static int list(void)
 	return 0;
 }
 
+/* The version, then what the build chose: "KEY=value" lines of the
+ * configuration (include/generated/version.h, from auto.conf), so a
+ * board's binary says how it was built. */
+static int version(void)
+{
+	static const char head[] = "stdiocap " STDIOCAP_VERSION "\n";
+	char count[16], *p = count + sizeof count;
+	size_t n = sizeof applets / sizeof *applets;
+
+	*--p = 0;
+	*--p = '\n';
+	do
+		*--p = (char)('0' + n % 10);
+	while (n /= 10);
+	if (say(1, head) < 0 || say(1, "applets: ") < 0 || say(1, p) < 0 ||
+	    say(1, STDIOCAP_CONFIG) < 0) {
+		msg_sys(errno, "--version");
+		return 1;
+	}
+	return 0;
+}
+
+/* The built-in command NAME would be with its dashes fixed ("ps",
+ * "-ps" for --ps), or NULL: a suggestion for a mistyped command. */
+static const char *near_command(const char *name)
+{
+	static char fixed[32];
+	const char *n;
+	size_t len;
+
+	while (*name == '-')
+		name++;
+	len = strlen(name);
+	if (!len || len > sizeof fixed - 3)
+		return NULL;
+	fixed[0] = fixed[1] = '-';
+	memcpy(fixed + 2, name, len + 1);
+	if (read_is_command(fixed))
+		return fixed;
+	for (n = builtins; *n; n += strlen(n) + 1)
+		if (!strcmp(n, fixed))
+			return fixed;
+	return NULL;
+}
+
 static int multiplexer(int argc, char **argv, char **envp)
 {
 	const struct applet *a;
+	const char *near;
 
 	if (argc < 2) {
 		say(2, usage);
 		return RC_USAGE;
 	}
-	if (!strcmp(argv[1], "--help"))
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return say(1, usage) < 0 ? 1 : 0;
 	if (!strcmp(argv[1], "--list"))
 		return list();
+	if (!strcmp(argv[1], "--version"))
+		return version();
+	if (!strcmp(argv[1], "--install"))
+		return install_main(argc - 1, argv + 1);
 	if (read_is_command(argv[1]))
 		return read_main(argc - 1, argv + 1);
+	near = near_command(argv[1]);
 	if (argv[1][0] == '-') {
-		msg(argv[1], ": unknown option (try --help)");
+		if (near)
+			msg(argv[1], ": unknown option; did you mean ", near,
+			    "?");
+		else
+			msg(argv[1], ": unknown option (try --help)");
 		return RC_USAGE;
 	}
 	a = applet_find(argv[1]);
 	if (!a) {
-		msg(argv[1], ": applet not found");
+		/* README "Interface": still one line and 127, but a
+		 * reader's name without its dashes points at it */
+		if (near)
+			msg(argv[1], ": applet not found; did you mean ", near,
+			    "?");
+		else
+			msg(argv[1], ": applet not found");
 		return RC_NOTFOUND;
 	}
 	return wrap_run(a, argv + 1, envp);

@@ -220,9 +220,10 @@ int main(int argc, char **argv)
 	fputs("};\n", f);
 	finish(f, tmp_h, argv[1]);
 
+	/* "NAME TARGET" lines for applets/install.sh (neither has blanks) */
 	f = create(tmp_l);
 	for (i = 0; i < n; i++)
-		fprintf(f, "%s\n", e[i].name);
+		fprintf(f, "%s %s\n", e[i].name, e[i].target);
 	finish(f, tmp_l, argv[2]);
 	return 0;
 }

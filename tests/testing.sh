@@ -366,7 +366,7 @@ tree_copy() {
 	rm -rf "$1"
 	mkdir -p "$1"
 	(cd "$SRCDIR" && tar cf - --exclude='*.o' --exclude='*.d' \
-		--exclude=scripts/mkapplets \
+		--exclude=scripts/mkapplets --exclude=scripts/kconfig/conf \
 		Config.in Makefile applets reader libstdiocap scripts configs doc) |
 		(cd "$1" && tar xf -)
 }
@@ -383,9 +383,9 @@ build_variant() {
 	VARIANT=$_dir/stdiocap
 	(
 		cd "$_dir" || exit 1
-		kconfig-conf -s --alldefconfig Config.in </dev/null >/dev/null &&
+		make -s defconfig </dev/null >/dev/null &&
 			printf '%s\n' "$@" >>.config &&
-			kconfig-conf -s --olddefconfig Config.in </dev/null >/dev/null &&
+			make -s olddefconfig </dev/null >/dev/null &&
 			make -s
 	) >"$_dir/build.log" 2>&1
 }
