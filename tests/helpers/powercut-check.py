@@ -2,26 +2,36 @@
 """What a power cut left of a capture, and what the next append made of it
 (tests/powercut.test).
 
-  powercut-check.py cut FILE CONSOLE PREFIX [--durable]
-      FILE is the capture read out of the disk image after the cut.
-      Finds its good part: the longest run of whole records from the
-      global header on that tests/pcapcheck.py accepts (every record
-      before the damage), writes those bytes to PREFIX, and prints one
-      line "good=BYTES records=N size=BYTES tail=KIND done=N", KIND
-      saying what follows the good part:
+  powercut-check.py cut PIDMIN FILE CONSOLE PREFIX --durable|--any
+      FILE is the capture read out of the disk image after the cut; the
+      guest's PIDs are PIDMIN and up (records with other PIDs are not
+      its own: stale blocks of the capture that filled the disk once).
+      Finds its good part: the longest run of the guest's whole records
+      from the global header on that tests/pcapcheck.py accepts (every
+      record before the damage). Prints one line "good=BYTES records=N
+      kept=BYTES size=BYTES tail=KIND done=N", KIND saying what follows
+      the good part:
         none   nothing: the file ends on a record boundary
         torn   the start of one record, cut short
         zeros  zero bytes only
-        gap    junk, then whole records again (damage in the middle)
+        gap    damage, then the guest's whole records again (data=
+               writeback: blocks written out of order)
         junk   anything else (stale blocks, records of another file)
+      kept is where the guest's last whole record ends (after a gap:
+      the last one behind it; else the good part's end): PREFIX gets
+      the bytes up to there, every one of which a writer must keep.
       done=N counts the "pc done W I" lines of CONSOLE (the runs that
       had exited before the cut). With --durable (the disk was mounted
       sync: every write was on the disk when it returned) each of those
-      runs must be in the good part with its exit record, or it fails.
+      runs must be in the good part with its exit record, or it fails
+      (--any: no such claim).
   powercut-check.py after PREFIX FILE TAG
       FILE is the capture after one more wrapped run (argv holding TAG)
       appended to it: it must start with PREFIX byte for byte (no good
-      record lost), pass pcapcheck whole, and hold that run with exit 0.
+      record lost) and go on with whole records only, that run's, exit
+      0. Unless the cut left a gap it must also pass pcapcheck whole;
+      after a gap, what follows PREFIX must (a gap a writer could only
+      close by rewriting the file, or by cutting the records behind it).
 
 Exit status 0 when the claim holds; 1 with one line on stderr saying
 what does not.
@@ -38,8 +48,9 @@ HDR = pcapcheck.GLOBAL_HDR.size
 REC = pcapcheck.REC_HDR.size
 
 
-def record_end(data, off):
-    """End of the whole, well-formed record at off, or None."""
+def record_end(data, off, pidmin=0):
+    """End of the whole, well-formed record at off (a guest's record: its
+    PID pidmin or more), or None."""
     if len(data) - off < REC:
         return None
     _, usec, incl, orig = pcapcheck.REC_HDR.unpack_from(data, off)
@@ -55,10 +66,10 @@ def record_end(data, off):
         raise ValueError
 
     try:
-        pcapcheck._check_packet(data[off + REC:end], fail)
+        pid = pcapcheck._check_packet(data[off + REC:end], fail)[0]
     except ValueError:
         return None
-    return end
+    return end if pid >= pidmin else None
 
 
 def torn_start(tail):
@@ -73,13 +84,13 @@ def torn_start(tail):
     return len(tail) > 0 and pcapcheck.ETH_HDR.startswith(eth)
 
 
-def good_part(data):
+def good_part(data, pidmin):
     """Record boundaries from the header on, as far as records are whole
     and well-formed; then the longest of them pcapcheck accepts."""
     ends = [HDR]
     off = HDR
     while True:
-        end = record_end(data, off)
+        end = record_end(data, off, pidmin)
         if end is None:
             break
         ends.append(end)
@@ -93,29 +104,35 @@ def good_part(data):
     return HDR, 0
 
 
-def resyncs(data, start):
-    """Two whole records in a row somewhere after start."""
+def last_kept(data, start, pidmin):
+    """After start, the end of the guest's last whole record that begins a
+    chain of two (or ends the file): what a reader resynchronising after
+    damage finds. start when there is none."""
     eth = pcapcheck.ETH_HDR
+    last = start
     pos = data.find(eth, start + REC)
     while pos >= 0:
         off = pos - REC
-        end = record_end(data, off)
-        if end is not None and (end == len(data) or record_end(data, end) is not None):
-            return True
-        pos = data.find(eth, pos + 1)
-    return False
+        end = record_end(data, off, pidmin)
+        if end is not None and (end == len(data) or record_end(data, end, pidmin) is not None):
+            while end is not None:
+                last, end = end, record_end(data, end, pidmin)
+            pos = data.find(eth, last + REC)
+        else:
+            pos = data.find(eth, pos + 1)
+    return last
 
 
-def tail_kind(data, good):
+def tail_kind(data, good, kept):
     tail = data[good:]
     if not tail:
         return "none"
+    if kept > good:
+        return "gap"
     if torn_start(tail):
         return "torn"
     if not tail.strip(b"\0"):
         return "zeros"
-    if resyncs(data, good):
-        return "gap"
     return "junk"
 
 
@@ -129,20 +146,21 @@ def tags_in(procs):
     return tags
 
 
-def cut(path, console, prefix, durable):
+def cut(pidmin, path, console, prefix, durable):
     with open(path, "rb") as f:
         data = f.read()
     try:
         pcapcheck._check_global(data)
     except pcapcheck.CaptureError as exc:
         return "the global header is gone: %s" % exc
-    good, nrec = good_part(data)
+    good, nrec = good_part(data, pidmin)
+    kept = last_kept(data, good, pidmin)
     with open(prefix, "wb") as f:
-        f.write(data[:good])
+        f.write(data[:kept])
     with open(console, "rb") as f:
         done = re.findall(rb"pc done (\d+) (\d+)", f.read())
-    print("good=%d records=%d size=%d tail=%s done=%d"
-          % (good, nrec, len(data), tail_kind(data, good), len(done)))
+    print("good=%d records=%d kept=%d size=%d tail=%s done=%d"
+          % (good, nrec, kept, len(data), tail_kind(data, good, kept), len(done)))
     if durable:
         tags = tags_in(pcapcheck.read_capture(data[:good]))
         for w, i in done:
@@ -167,7 +185,14 @@ def after(prefix, path, tag):
     try:
         procs = pcapcheck.read_capture(data)
     except pcapcheck.CaptureError as exc:
-        return "not a valid capture: %s" % exc
+        gap, _ = good_part(old, 0)
+        if gap == len(old):
+            return "not a valid capture: %s" % exc
+        # the gap stays; what follows it must be whole
+        try:
+            procs = pcapcheck.read_capture(data[:HDR] + data[len(old):])
+        except pcapcheck.CaptureError as exc2:
+            return "after the %d bytes kept: %s" % (len(old), exc2)
     mine = [p for p in procs if tag.encode() in p["argv"]]
     if len(mine) != 1 or mine[0]["status"] != 0:
         return "the appended run (%s) is not there once with exit 0" % tag
@@ -175,8 +200,8 @@ def after(prefix, path, tag):
 
 
 def main(argv):
-    if len(argv) >= 5 and argv[1] == "cut":
-        why = cut(argv[2], argv[3], argv[4], "--durable" in argv[5:])
+    if len(argv) >= 6 and argv[1] == "cut":
+        why = cut(int(argv[2]), argv[3], argv[4], argv[5], "--durable" in argv[6:])
     elif len(argv) == 5 and argv[1] == "after":
         why = after(argv[2], argv[3], argv[4])
     else:

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # powercut-init.sh - /init of tests/powercut.test's initramfs. It mounts
 # the ext4 disk the host gave it (/dev/vda) and runs wrapped programs
 # that all write one capture on it, in parallel loops, until the host
@@ -10,13 +11,21 @@
 # Busybox runs its applets without exec for a bare command name: full
 # paths make the wrapped programs run (configs/initramfs_defconfig).
 #
-# From the kernel command line (unknown key=value parameters become
-# init's environment):
-#   PCMOUNT  ext4 mount options of this boot (sync; data=writeback, ...)
+# The host boots this once, saves the machine when it is ready and
+# restores it for every cut (a boot under TCG takes 15 s; a restore
+# well under one). From the kernel command line (unknown key=value
+# parameters become init's environment):
 #   PCPID    the PID the guest's processes start above, so that no guest
 #            PID is one the host's next wrapped run can get (readers
 #            would take it for the same process)
-# The console protocol, read by the host:
+# The console protocol (the serial console is the host's qemu stdin and
+# stdout):
+#   "==== POWERCUT READY ===="  the disk is there, not mounted yet: the
+#                             host saves the machine now
+#   host: a line              "OPTIONS EXPIRE": the ext4 mount options of
+#                             this cut (sync, data=writeback,...) and
+#                             the dirty data expiry (centiseconds), sent
+#                             after a restore
 #   "==== POWERCUT GO ===="   the disk is mounted and the loops started
 #   "pc done W I"             run I of loop W has exited: every record of
 #                             it was written (and, mounted sync, is on
@@ -46,14 +55,19 @@ done
 
 echo 4194304 >/proc/sys/kernel/pid_max
 echo "${PCPID:-100000}" >/proc/sys/kernel/ns_last_pid || fail "ns_last_pid"
-# write back dirty data within about 0.2 s instead of 30 s: the cut
-# then finds data, sizes and journal at every stage, not just in memory
-echo 20 >/proc/sys/vm/dirty_expire_centisecs
 echo 10 >/proc/sys/vm/dirty_writeback_centisecs
 
 /bin/busybox mkdir -p /mnt
-/bin/busybox mount -t ext4 -o "${PCMOUNT:-sync}" /dev/vda /mnt ||
-	fail "mount -o ${PCMOUNT:-sync}"
+/bin/busybox stty -F /dev/console -echo
+echo "==== POWERCUT READY ===="
+read -r PCMOUNT PCEXPIRE || fail "no mount options on the console"
+# how old dirty data gets before it is written back: 30 s (Linux's
+# default) leaves sizes committed long before their data under
+# data=writeback; 0.2 s makes a cut find data, sizes and journal at
+# every stage
+echo "$PCEXPIRE" >/proc/sys/vm/dirty_expire_centisecs
+/bin/busybox mount -t ext4 -o "$PCMOUNT" /dev/vda /mnt ||
+	fail "mount -o $PCMOUNT"
 STDIO_PCAP=/mnt/cap.pcap
 export STDIO_PCAP
 
@@ -81,6 +95,7 @@ loop() {
 loop 1 /bin/cat /seed/seed.pcap &
 loop 2 /bin/cat /seed/seed.pcap /seed/seed.pcap &
 loop 3 /bin/cat &
+# shellcheck disable=SC2016 # $PC_TAG: the wrapped sh expands it
 loop 4 /bin/sh -c '/bin/echo "small $PC_TAG"; /bin/ls /nonexistent; exit 3' &
 echo "==== POWERCUT GO ===="
 wait
