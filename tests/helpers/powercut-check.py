@@ -29,7 +29,8 @@
       FILE is the capture after one more wrapped run (argv holding TAG)
       appended to it: it must start with PREFIX byte for byte (no good
       record lost) and go on with whole records only, that run's, exit
-      0. Unless the cut left a gap it must also pass pcapcheck whole;
+      0. Unless the cut left a gap it must also pass pcapcheck whole
+      (it prints "records=N", how many);
       after a gap, what follows PREFIX must (a gap a writer could only
       close by rewriting the file, or by cutting the records behind it).
 
@@ -183,8 +184,9 @@ def after(prefix, path, tag):
                   min(len(old), len(data)))
         return "the good part (%d bytes) is not kept: it differs from offset %d" % (len(old), at)
     try:
-        procs = pcapcheck.read_capture(data)
+        procs, nrec = pcapcheck.read_capture_counted(data)
     except pcapcheck.CaptureError as exc:
+        nrec = None
         gap, _ = good_part(old, 0)
         if gap == len(old):
             return "not a valid capture: %s" % exc
@@ -196,6 +198,8 @@ def after(prefix, path, tag):
     mine = [p for p in procs if tag.encode() in p["argv"]]
     if len(mine) != 1 or mine[0]["status"] != 0:
         return "the appended run (%s) is not there once with exit 0" % tag
+    if nrec is not None:
+        print("records=%d" % nrec)
     return None
 
 
