@@ -16,7 +16,9 @@
         zeros  zero bytes only
         gap    damage, then the guest's whole records again (data=
                writeback: blocks written out of order)
-        junk   anything else (stale blocks, records of another file)
+        foreign  whole records again, but not the guest's: stale blocks
+               of the capture that filled the disk once (another file)
+        junk   anything else
       kept is where the guest's last whole record ends (after a gap:
       the last one behind it; else the good part's end): PREFIX gets
       the bytes up to there, every one of which a writer must keep.
@@ -25,17 +27,19 @@
       sync: every write was on the disk when it returned) each of those
       runs must be in the good part with its exit record, or it fails
       (--any: no such claim).
-  powercut-check.py after PREFIX FILE TAG
-      FILE is the capture after one more wrapped run (argv holding TAG)
-      appended to it: it must start with PREFIX byte for byte (no good
-      record lost) and go on with whole records only, that run's, exit
+  powercut-check.py after PREFIX CUT FILE TAG
+      FILE is the capture CUT after one more wrapped run (argv holding
+      TAG) appended to it: it must start with PREFIX byte for byte (no
+      good record lost: else exit status 1) and go on with whole records
+      only (else exit status 3, saying when the damage of CUT is still
+      there as it was), that run's, exit
       0. Unless the cut left a gap it must also pass pcapcheck whole
       (it prints "records=N", how many);
       after a gap, what follows PREFIX must (a gap a writer could only
       close by rewriting the file, or by cutting the records behind it).
 
-Exit status 0 when the claim holds; 1 with one line on stderr saying
-what does not.
+Exit status 0 when the claim holds; 1 (or 3, above) with one line on
+stderr saying what does not.
 """
 
 import os
@@ -134,6 +138,8 @@ def tail_kind(data, good, kept):
         return "torn"
     if not tail.strip(b"\0"):
         return "zeros"
+    if last_kept(data, good, 0) > good:
+        return "foreign"
     return "junk"
 
 
@@ -174,47 +180,56 @@ def cut(pidmin, path, console, prefix, durable):
     return None
 
 
-def after(prefix, path, tag):
+def after(prefix, before, path, tag):
+    """(status, why): 1 when a good record is lost, 3 when the file is
+    not valid, (0, None) when the claim holds."""
     with open(prefix, "rb") as f:
         old = f.read()
+    with open(before, "rb") as f:
+        damaged = f.read()
     with open(path, "rb") as f:
         data = f.read()
     if not data.startswith(old):
         at = next((k for k in range(min(len(old), len(data))) if old[k] != data[k]),
                   min(len(old), len(data)))
-        return "the good part (%d bytes) is not kept: it differs from offset %d" % (len(old), at)
+        return 1, ("a good record is lost: the %d bytes of good records differ from offset %d"
+                   % (len(old), at))
     try:
         procs, nrec = pcapcheck.read_capture_counted(data)
     except pcapcheck.CaptureError as exc:
         nrec = None
         gap, _ = good_part(old, 0)
         if gap == len(old):
-            return "not a valid capture: %s" % exc
+            kept = ""
+            if len(damaged) > len(old) and data.startswith(damaged):
+                kept = " (the %d bytes after the good records kept as they were)" % (
+                    len(damaged) - len(old))
+            return 3, "not a valid capture: %s%s" % (exc, kept)
         # the gap stays; what follows it must be whole
         try:
             procs = pcapcheck.read_capture(data[:HDR] + data[len(old):])
         except pcapcheck.CaptureError as exc2:
-            return "after the %d bytes kept: %s" % (len(old), exc2)
+            return 3, "after the %d bytes kept: %s" % (len(old), exc2)
     mine = [p for p in procs if tag.encode() in p["argv"]]
     if len(mine) != 1 or mine[0]["status"] != 0:
-        return "the appended run (%s) is not there once with exit 0" % tag
+        return 3, "the appended run (%s) is not there once with exit 0" % tag
     if nrec is not None:
         print("records=%d" % nrec)
-    return None
+    return 0, None
 
 
 def main(argv):
     if len(argv) >= 6 and argv[1] == "cut":
         why = cut(int(argv[2]), argv[3], argv[4], argv[5], "--durable" in argv[6:])
-    elif len(argv) == 5 and argv[1] == "after":
-        why = after(argv[2], argv[3], argv[4])
+        rc = 1 if why else 0
+    elif len(argv) == 6 and argv[1] == "after":
+        rc, why = after(argv[2], argv[3], argv[4], argv[5])
     else:
         print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
         return 2
     if why:
         print("powercut-check: %s" % why, file=sys.stderr)
-        return 1
-    return 0
+    return rc
 
 
 if __name__ == "__main__":
