@@ -72,7 +72,11 @@ void msg_parts(const char *const *part, unsigned n, int err);
 	"  --transcript [--env|--env-diff] [--pid N] [--name NAME]\n" \
 	"     [--stream in|out|err]... [--follow] [FILE]   every event\n" \
 	"  --extract [--instance K] [--follow] PID in|out|err [FILE]\n" \
-	"     one stream of one process, byte for byte\n" USAGE_CHART
+	"     one stream of one process, byte for byte\n" \
+	"  --replay [--instance K] [--speed X] [--max-wait S] PID [FILE]\n" \
+	"     its stdout and stderr again, with their timing\n" \
+	"  --cast [--instance K] [--max-wait S] [--raw] PID [FILE] > run.cast\n" \
+	"     the same as an asciicast v2 file (asciinema play)\n" USAGE_CHART
 #else
 # define ENABLE_READER 0
 # define USAGE_READER ""

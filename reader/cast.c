@@ -11,6 +11,11 @@
  * both going to the terminal as they did, stdin as input ("i"), and a
  * marker ("m") with the exit status at the end.
  *
+ * A terminal showed each newline the process wrote as a carriage return
+ * and a newline (the tty's ONLCR), and a player writes to a terminal in
+ * raw mode: so "\n" is written as "\r\n", unless --raw asks for the
+ * bytes as they were written.
+ *
  * asciicast strings are JSON, so text: valid UTF-8 is kept as it is,
  * a character cut between two records of a stream is joined again, and
  * bytes that are not UTF-8 become U+FFFD (the player would show them so
@@ -26,6 +31,7 @@ enum {
 
 struct cast {
 	const struct read_opts *o;
+	int crlf;		/* "\n" as "\r\n" (not --raw) */
 	struct inst *blob_of;	/* whose blob is in blob */
 	size_t blob_len;
 	uint32_t seen;
@@ -70,10 +76,11 @@ static int utf8_len(const unsigned char *b, size_t n)
 	return (int)need + 1;
 }
 
-/* The n bytes at b as the inside of a JSON string. A character cut
- * by the end is left unwritten unless whole is set (then it is one
- * U+FFFD); returns the bytes written. */
-static size_t json_text(const unsigned char *b, size_t n, int whole)
+/* The n bytes at b as the inside of a JSON string, each "\n" as
+ * "\r\n" with crlf. A character cut by the end is left unwritten
+ * unless whole is set (then it is one U+FFFD); returns the bytes
+ * written. */
+static size_t json_text(const unsigned char *b, size_t n, int whole, int crlf)
 {
 	static const char hex[] = "0123456789abcdef";
 	char e[6] = "\\u00";
@@ -95,7 +102,7 @@ static size_t json_text(const unsigned char *b, size_t n, int whole)
 			out_ch('\\');
 			out_ch((char)b[i]);
 		} else if (b[i] == '\n') {
-			out_str("\\n");
+			out_str(crlf ? "\\r\\n" : "\\n");
 		} else if (b[i] == '\r') {
 			out_str("\\r");
 		} else if (b[i] == '\t') {
@@ -120,7 +127,7 @@ static void env_field(const unsigned char *it, size_t l, const char *name)
 	out_str(", \"");
 	out_str(name);
 	out_str("\": \"");
-	json_text(it + k + 1, l - k - 1, 1);
+	json_text(it + k + 1, l - k - 1, 1, 0);
 	out_ch('"');
 }
 
@@ -185,7 +192,7 @@ static void header(const struct read_opts *o, const struct inst *p)
 			z = memchr(b, 0, e - b);
 			if (!z)
 				z = e;
-			json_text(b, z - b, 1);
+			json_text(b, z - b, 1, 0);
 			if (z + 2 < e)
 				out_ch(' ');
 		}
@@ -227,7 +234,7 @@ static void event(const struct inst *p, uint32_t sec, uint32_t usec,
 	out_str(", \"");
 	out_str(code);
 	out_str("\", \"");
-	done = json_text(cs->buf, n, whole);
+	done = json_text(cs->buf, n, whole, cs->crlf && *code == 'o');
 	out_str("\"]\n");
 	cs->ncarry[s] = (unsigned char)(n - done);
 	memcpy(cs->carry[s], cs->buf + done, n - done);
@@ -239,6 +246,7 @@ static void cast_begin(const struct read_opts *o)
 {
 	cs = o->mem;
 	cs->o = o;
+	cs->crlf = !(o->set & OPT_RAW);
 }
 
 static void cast_exec(struct inst *p, const unsigned char *b, size_t n)
@@ -308,7 +316,7 @@ static int cast_end(const struct read_opts *o)
 
 const struct read_cmd read_cast = {
 	.mem = sizeof(struct cast),
-	.opts = OPT_INSTANCE | OPT_MAX_WAIT,
+	.opts = OPT_INSTANCE | OPT_MAX_WAIT | OPT_RAW,
 	.args = 1,
 	.check = replay_check,
 	.begin = cast_begin,

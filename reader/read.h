@@ -55,6 +55,9 @@ enum {
 	OPT_NAME = 1 << 4,	/* --name NAME */
 	OPT_STREAM = 1 << 5,	/* --stream in|out|err, repeatable */
 	OPT_INSTANCE = 1 << 6,	/* --instance K */
+	OPT_SPEED = 1 << 7,	/* --speed X */
+	OPT_MAX_WAIT = 1 << 8,	/* --max-wait S */
+	OPT_RAW = 1 << 9,	/* --raw: records as they are */
 };
 
 struct read_opts {
@@ -64,6 +67,8 @@ struct read_opts {
 	const char *name;	/* --name */
 	unsigned streams;	/* bit per enum frame_event 0..2 (default all) */
 	int stream;		/* --extract's STREAM */
+	unsigned long long speed;	/* --speed, in millionths (> 0) */
+	unsigned long long max_wait;	/* --max-wait, in microseconds */
 	const char *file;	/* the capture, as named in messages */
 	uint32_t base_sec, base_usec;	/* the first record: time 0 */
 	int broken;		/* end: the input ended in an error, which
@@ -129,9 +134,11 @@ struct read_cmd {
 /* read.c: the values of options and arguments; -1 when malformed */
 int read_parse_u32(const char *s, uint32_t *v);
 int read_parse_stream(const char *s);	/* in|out|err (or stdin...) */
+/* "2", "0.25": millionths (6 decimals at most) */
+int read_parse_micro(const char *s, unsigned long long *v);
 
 extern const struct read_cmd read_ps, read_tree, read_transcript,
-	read_extract, read_chart;
+	read_extract, read_chart, read_replay, read_cast;
 
 /* ---- fmt.c: pure formatting into the caller's array; each returns the
  * length written (no NUL). Sizes are the most each can write. */
