@@ -538,6 +538,8 @@ static const struct opt {
 } opts[] = {
 	{ "--follow", 0, OPT_FOLLOW }, { "--env", 0, OPT_ENV },
 	{ "--env-diff", 0, OPT_ENV_DIFF }, { "--raw", 0, OPT_RAW },
+	{ "--env-diff=full", 0, OPT_ENV_DIFF | OPT_ENV_FULL },
+	{ "--hide-relayed", 0, OPT_HIDE_RELAYED },
 	{ "--pid", 1, OPT_PID }, { "--name", 1, OPT_NAME },
 	{ "--stream", 1, OPT_STREAM }, { "--instance", 1, OPT_INSTANCE },
 	{ "--speed", 1, OPT_SPEED }, { "--max-wait", 1, OPT_MAX_WAIT },
@@ -571,8 +573,8 @@ static int parse(int argc, char **argv)
 			v = argv[i];
 		}
 		s = 0;
-		if (flag & (OPT_ENV | OPT_ENV_DIFF))
-			rd.o.set &= ~(OPT_ENV | OPT_ENV_DIFF);	/* the last */
+		if (flag & (OPT_ENV | OPT_ENV_DIFF))	/* the last */
+			rd.o.set &= ~(OPT_ENV | OPT_ENV_DIFF | OPT_ENV_FULL);
 		rd.o.set |= flag;
 		if (flag == OPT_PID) {
 			s = read_parse_u32(v, &rd.o.pid);

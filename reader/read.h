@@ -50,7 +50,7 @@
 enum {
 	OPT_FOLLOW = 1 << 0,	/* --follow */
 	OPT_ENV = 1 << 1,	/* --env: every variable of each exec */
-	OPT_ENV_DIFF = 1 << 2,	/* --env-diff: what changed since the last */
+	OPT_ENV_DIFF = 1 << 2,	/* --env-diff: what changed (the parent) */
 	OPT_PID = 1 << 3,	/* --pid N */
 	OPT_NAME = 1 << 4,	/* --name NAME */
 	OPT_STREAM = 1 << 5,	/* --stream in|out|err, repeatable */
@@ -58,6 +58,8 @@ enum {
 	OPT_SPEED = 1 << 7,	/* --speed X */
 	OPT_MAX_WAIT = 1 << 8,	/* --max-wait S */
 	OPT_RAW = 1 << 9,	/* --raw: records as they are */
+	OPT_HIDE_RELAYED = 1 << 10,	/* --hide-relayed */
+	OPT_ENV_FULL = 1 << 11,	/* --env-diff=full: against the previous */
 };
 
 struct read_opts {
