@@ -445,14 +445,17 @@ static struct line *line_of(const struct read_opts *o, const struct inst *p,
 	return free_;
 }
 
-/* A chunk's bytes as lines: the one waiting for p's stream first, a
- * line per newline, what follows the last one kept waiting. */
+/* Bytes of a chunk (n at b) as lines: the one waiting for p's stream
+ * first, a line per newline, what follows the last one kept waiting. */
 static void lines_add(const struct read_opts *o, const struct inst *p,
-		      const struct capread_record *r, uint32_t from)
+		      const struct capread_record *r, uint32_t from,
+		      const unsigned char *b, size_t n)
 {
-	const unsigned char *b = r->data, *end = b + r->len, *z;
-	struct line *l = line_of(o, p, r->event);
-	size_t n;
+	const unsigned char *end = b + n, *z;
+	struct line *l;
+
+	lines_flush(o, p, r->event, from);	/* p moved on */
+	l = line_of(o, p, r->event);
 
 	while (b < end) {
 		z = memchr(b, '\n', end - b);
@@ -496,16 +499,18 @@ static void lines_add(const struct read_opts *o, const struct inst *p,
 
 /* ---- relayed output */
 
-/* Whether all of the n bytes at b, written by the process pid, are
- * output its recorded children kept: then they are taken from what was
- * kept and the child (the first of them) is returned, else 0. */
-static uint32_t relayed(uint32_t pid, const unsigned char *b, size_t n)
+/* How many of the n bytes at b, written by the process pid, are output
+ * its recorded children kept, from the start: they are taken from what
+ * was kept, and *from is the child (the first of them). The rest is
+ * the process's own (a shell's echo read in the same chunk). */
+static size_t relayed(uint32_t pid, const unsigned char *b, size_t n,
+		      uint32_t *from)
 {
-	size_t took[KEEPS], done = 0, m;
-	struct keep *k;
-	uint32_t from = 0;
+	size_t took[KEEPS], done = 0, m = 0;
+	struct keep *k = NULL;
 	unsigned i;
 
+	*from = 0;
 	memset(took, 0, sizeof took);
 	while (done < n) {
 		for (i = 0; i < KEEPS; i++) {
@@ -518,9 +523,9 @@ static uint32_t relayed(uint32_t pid, const unsigned char *b, size_t n)
 				break;
 		}
 		if (i == KEEPS)
-			return 0;
-		if (!from)
-			from = k->pid;
+			break;
+		if (!*from)
+			*from = k->pid;
 		took[i] += m;
 		done += m;
 	}
@@ -531,7 +536,7 @@ static uint32_t relayed(uint32_t pid, const unsigned char *b, size_t n)
 		memmove(k->b, k->b + took[i], k->len - took[i]);
 		k->len -= took[i];
 	}
-	return from;
+	return done;
 }
 
 /* Keeps p's output for its parent's records to be matched with: the
@@ -570,27 +575,35 @@ static void keep_add(const struct inst *p, const unsigned char *b, size_t n)
 	slot->len += n;
 }
 
-/* One chunk. */
+/* Shows n bytes at b of chunk r, relayed from from (or 0). */
+static void chunk(const struct read_opts *o, const struct inst *p,
+		  const struct capread_record *r, uint32_t from,
+		  const unsigned char *b, size_t n)
+{
+	if (!n || (from && o->set & OPT_HIDE_RELAYED))
+		return;
+	if (o->set & OPT_RAW)
+		line_out(o, r->sec, r->usec, p->pid, r->event, from, b, n,
+			 NULL, 0);
+	else
+		lines_add(o, p, r, from, b, n);
+}
+
+/* One chunk: what was relayed from children, then the process's own. */
 static int tr_io(const struct read_opts *o, struct inst *p,
 		 const struct capread_record *r)
 {
 	uint32_t from = 0;
+	size_t m = 0;
 
 	if (r->event != EVENT_STDIN) {
-		from = relayed(p->pid, r->data, r->len);
+		m = relayed(p->pid, r->data, r->len, &from);
 		keep_add(p, r->data, r->len);
 	}
-	if (!p->match || !(o->streams >> r->event & 1) ||
-	    (from && o->set & OPT_HIDE_RELAYED))
+	if (!p->match || !(o->streams >> r->event & 1))
 		return 0;
-	if (o->set & OPT_RAW) {
-		line_out(o, r->sec, r->usec, p->pid, r->event, from,
-			 r->data, r->len, NULL, 0);
-		return 0;
-	}
-	/* p moved on: its lines of other streams are shown */
-	lines_flush(o, p, r->event, from);
-	lines_add(o, p, r, from);
+	chunk(o, p, r, from, r->data, m);
+	chunk(o, p, r, 0, r->data + m, r->len - m);
 	return 0;
 }
 
