@@ -6,10 +6,12 @@
  *
  * Lines, not records: the records of one process and stream are joined
  * into lines for display (an unbuffered "ls: " + "cannot access" + ...
- * is one line). A line is shown when its newline arrives, or when that
- * process moves on (a record of its other streams, its exit) or the
- * reading ends, with the time of its first byte. --raw shows one line
- * per record instead, its newlines as \n.
+ * is one line). A line is shown when its newline arrives, when its
+ * process reads input (a prompt) or ends, or when the reading ends,
+ * with the time of its first byte. Output of its other stream does not
+ * end it: a relaying parent may read a child's stdout before the stderr
+ * written first. --raw shows one line per record instead, its newlines
+ * as \n.
  *
  * Relayed output: a wrapped program run by a wrapped shell is recorded
  * twice, once by its own wrapper and again by the shell's, which
@@ -397,10 +399,10 @@ static void line_flush(const struct read_opts *o, struct line *l)
 	l->seq = 0;
 }
 
-/* Shows the lines of p still waiting (p: all), oldest first; but the
- * one of stream keep, relayed from from, which goes on. */
+/* Shows the lines of p still waiting (p: all), oldest first; own: only
+ * p's own output (not what it relayed). */
 static void lines_flush(const struct read_opts *o, const struct inst *p,
-			int keep, uint32_t from)
+			int own)
 {
 	struct line *l, *old;
 	unsigned i;
@@ -410,7 +412,7 @@ static void lines_flush(const struct read_opts *o, const struct inst *p,
 		for (i = 0; i < LINES; i++) {
 			l = &tr->line[i];
 			if (!l->seq || (p && l->seq != p->seq) ||
-			    (l->stream == keep && l->from == from))
+			    (own && (l->from || l->stream == EVENT_STDIN)))
 				continue;
 			if (!old || l->age < old->age)
 				old = l;
@@ -454,8 +456,9 @@ static void lines_add(const struct read_opts *o, const struct inst *p,
 	const unsigned char *end = b + n, *z;
 	struct line *l;
 
-	lines_flush(o, p, r->event, from);	/* p moved on */
 	l = line_of(o, p, r->event);
+	if (l->seq && l->from != from)
+		line_flush(o, l);	/* relayed, then its own, or back */
 
 	while (b < end) {
 		z = memchr(b, '\n', end - b);
@@ -602,6 +605,8 @@ static int tr_io(const struct read_opts *o, struct inst *p,
 	}
 	if (!p->match || !(o->streams >> r->event & 1))
 		return 0;
+	if (r->event == EVENT_STDIN && !(o->set & OPT_RAW))
+		lines_flush(o, p, 1);	/* a prompt: shown before the answer */
 	chunk(o, p, r, from, r->data, m);
 	chunk(o, p, r, 0, r->data + m, r->len - m);
 	return 0;
@@ -611,7 +616,7 @@ static int tr_exit(const struct read_opts *o, struct inst *p)
 {
 	char b[FMT_STATUS];
 
-	lines_flush(o, p, -1, 0);
+	lines_flush(o, p, 0);
 	env_drop(p->pid);
 	if (p->match) {
 		prefix(o, p->end_sec, p->end_usec, p->pid, NULL);
@@ -625,14 +630,14 @@ static int tr_exit(const struct read_opts *o, struct inst *p)
  * program that replaced it (exec wrapped-cmd: its parent has its pid). */
 static void tr_gone(const struct read_opts *o, struct inst *p)
 {
-	lines_flush(o, p, -1, 0);
+	lines_flush(o, p, 0);
 	if (p->end != INST_REPLACED)
 		env_drop(p->pid);
 }
 
 static int tr_end(const struct read_opts *o)
 {
-	lines_flush(o, NULL, -1, 0);
+	lines_flush(o, NULL, 0);
 	env_free();
 	return 0;
 }
