@@ -7,11 +7,12 @@
  * Lines, not records: the records of one process and stream are joined
  * into lines for display (an unbuffered "ls: " + "cannot access" + ...
  * is one line). A line is shown when its newline arrives, when its
- * process reads input (a prompt) or ends, or when the reading ends,
- * with the time of its first byte. Output of its other stream does not
- * end it: a relaying parent may read a child's stdout before the stderr
- * written first. --raw shows one line per record instead, its newlines
- * as \n.
+ * process ends or the reading ends, and at a turn of the dialogue:
+ * output waiting when the process's input comes (a prompt), input
+ * waiting when its own output comes; each with the time of its first
+ * byte. Output of its other stream does not end it: a relay may read a
+ * stdout chunk before the stderr written first. --raw shows one line
+ * per record instead, its newlines as \n.
  *
  * Relayed output: a wrapped program run by a wrapped shell is recorded
  * twice, once by its own wrapper and again by the shell's, which
@@ -399,10 +400,12 @@ static void line_flush(const struct read_opts *o, struct line *l)
 	l->seq = 0;
 }
 
-/* Shows the lines of p still waiting (p: all), oldest first; own: only
- * p's own output (not what it relayed). */
+enum { LINES_ALL, LINES_OUTPUT, LINES_INPUT };
+
+/* Shows the lines of p still waiting (p: all), oldest first: all, its
+ * own output (not what it relayed) or its input. */
 static void lines_flush(const struct read_opts *o, const struct inst *p,
-			int own)
+			int which)
 {
 	struct line *l, *old;
 	unsigned i;
@@ -412,7 +415,9 @@ static void lines_flush(const struct read_opts *o, const struct inst *p,
 		for (i = 0; i < LINES; i++) {
 			l = &tr->line[i];
 			if (!l->seq || (p && l->seq != p->seq) ||
-			    (own && (l->from || l->stream == EVENT_STDIN)))
+			    (which == LINES_OUTPUT &&
+			     (l->from || l->stream == EVENT_STDIN)) ||
+			    (which == LINES_INPUT && l->stream != EVENT_STDIN))
 				continue;
 			if (!old || l->age < old->age)
 				old = l;
@@ -605,8 +610,11 @@ static int tr_io(const struct read_opts *o, struct inst *p,
 	}
 	if (!p->match || !(o->streams >> r->event & 1))
 		return 0;
-	if (r->event == EVENT_STDIN && !(o->set & OPT_RAW))
-		lines_flush(o, p, 1);	/* a prompt: shown before the answer */
+	/* input ends a prompt waiting, the process's own output ends the
+	 * input line waiting: the turns of a dialogue */
+	if (!(o->set & OPT_RAW) && (r->event == EVENT_STDIN || m < r->len))
+		lines_flush(o, p, r->event == EVENT_STDIN ? LINES_OUTPUT :
+			    LINES_INPUT);
 	chunk(o, p, r, from, r->data, m);
 	chunk(o, p, r, 0, r->data + m, r->len - m);
 	return 0;
@@ -616,7 +624,7 @@ static int tr_exit(const struct read_opts *o, struct inst *p)
 {
 	char b[FMT_STATUS];
 
-	lines_flush(o, p, 0);
+	lines_flush(o, p, LINES_ALL);
 	env_drop(p->pid);
 	if (p->match) {
 		prefix(o, p->end_sec, p->end_usec, p->pid, NULL);
@@ -630,14 +638,14 @@ static int tr_exit(const struct read_opts *o, struct inst *p)
  * program that replaced it (exec wrapped-cmd: its parent has its pid). */
 static void tr_gone(const struct read_opts *o, struct inst *p)
 {
-	lines_flush(o, p, 0);
+	lines_flush(o, p, LINES_ALL);
 	if (p->end != INST_REPLACED)
 		env_drop(p->pid);
 }
 
 static int tr_end(const struct read_opts *o)
 {
-	lines_flush(o, NULL, 0);
+	lines_flush(o, NULL, LINES_ALL);
 	env_free();
 	return 0;
 }
