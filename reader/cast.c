@@ -306,7 +306,7 @@ static int cast_end(const struct read_opts *o)
 {
 	char k[FMT_ULL + 1], pid[FMT_ULL + 1];
 
-	if (cs->found || o->broken)
+	if (cs->found || o->broken || o->gaps)
 		return 0;
 	k[fmt_u(k, o->instance)] = 0;
 	pid[fmt_u(pid, o->pid)] = 0;

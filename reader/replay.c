@@ -35,7 +35,6 @@ int replay_pick(const struct read_opts *o, struct inst *p, uint32_t *seen)
 	if (p->pid != o->pid || !(p->split.len || !*seen) ||
 	    ++*seen != o->instance)
 		return 0;
-	p->pinned = 1;
 	p->ref = 1;
 	return 1;
 }
@@ -121,7 +120,7 @@ static int rp_end(const struct read_opts *o)
 {
 	char k[FMT_ULL + 1], pid[FMT_ULL + 1];
 
-	if (rp.found || o->broken)
+	if (rp.found || o->broken || o->gaps)
 		return 0;
 	k[fmt_u(k, o->instance)] = 0;
 	pid[fmt_u(pid, o->pid)] = 0;
