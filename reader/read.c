@@ -634,7 +634,7 @@ static const struct opt {
 	{ "--follow", 0, OPT_FOLLOW }, { "--env", 0, OPT_ENV },
 	{ "--env-diff", 0, OPT_ENV_DIFF }, { "--raw", 0, OPT_RAW },
 	{ "--env-diff=full", 0, OPT_ENV_DIFF | OPT_ENV_FULL },
-	{ "--hide-relayed", 0, OPT_HIDE_RELAYED },
+	{ "--hide-relayed", 0, OPT_HIDE_RELAYED }, { "--failed", 0, OPT_FAILED },
 	{ "--pid", 1, OPT_PID }, { "--name", 1, OPT_NAME },
 	{ "--stream", 1, OPT_STREAM }, { "--instance", 1, OPT_INSTANCE },
 	{ "--speed", 1, OPT_SPEED }, { "--max-wait", 1, OPT_MAX_WAIT },

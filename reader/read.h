@@ -67,6 +67,7 @@ enum {
 	OPT_RAW = 1 << 9,	/* --raw: records as they are */
 	OPT_HIDE_RELAYED = 1 << 10,	/* --hide-relayed */
 	OPT_ENV_FULL = 1 << 11,	/* --env-diff=full: against the previous */
+	OPT_FAILED = 1 << 12,	/* --failed: the failed and their ancestors */
 };
 
 struct read_opts {
