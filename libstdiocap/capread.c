@@ -15,7 +15,9 @@
  * or the end of the input. A record whose next header is wrong may be a
  * torn one that the next writer's record follows inside it: when a valid
  * record starts inside it and its records reach past its end to a valid
- * header (or the end), the torn one is the damage. Scanning starts after
+ * header (or the end), the torn one is the damage; likewise a record
+ * the end of the input cuts, when whole records inside it run exactly
+ * to the end. Scanning starts after
  * the damaged record's first byte, so a record whose payload holds pcap
  * frames is found before them; only where its own header is destroyed
  * can frames in its payload show as records. */
@@ -129,6 +131,22 @@ static int chain(const struct capread *cr, size_t i, size_t limit)
 	return frame_decode_pcap(cr->buf + i, &h, &val) == CAPREAD_OK;
 }
 
+/* Whether the records from buf + i on are all valid and whole and end
+ * exactly where the input ends (all of it was read). */
+static int chain_to_end(const struct capread *cr, size_t i)
+{
+	struct frame_head h;
+	uint32_t val;
+
+	while (i < cr->len) {
+		if (decode_at(cr, i, &h, &val) != CAPREAD_OK ||
+		    cr->len - i < FRAME_RECORD_LEN + h.len)
+			return 0;
+		i += FRAME_RECORD_LEN + h.len;
+	}
+	return 1;
+}
+
 /* Moves on by n damaged bytes, counting them in the gap. */
 static void skip(struct capread *cr, size_t n, enum capread_error e,
 		 uint32_t val)
@@ -157,6 +175,24 @@ static size_t torn_by(struct capread *cr, size_t total)
 	for (i = cr->off + 1; i < cr->off + total; i++)
 		if (decode_at(cr, i, &h, &val) == CAPREAD_OK &&
 		    chain(cr, i, cr->off + total))
+			return i - cr->off;
+	return 0;
+}
+
+/* The record at off is cut by the end of the input after n bytes: the
+ * offset of a record inside it from which whole records run exactly to
+ * the end, else 0 (a torn last record). Exact, so that frames in the
+ * torn record's own payload (a wrapped cat of a capture) that stop
+ * where it was torn are not taken for records. */
+static size_t torn_to_end(struct capread *cr, size_t n)
+{
+	struct frame_head h;
+	uint32_t val;
+	size_t i;
+
+	for (i = cr->off + 1; i + FRAME_RECORD_LEN <= cr->off + n; i++)
+		if (decode_at(cr, i, &h, &val) == CAPREAD_OK &&
+		    chain_to_end(cr, i))
 			return i - cr->off;
 	return 0;
 }
@@ -190,8 +226,15 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 			n = get(cr, total + (cr->lookahead ? FRAME_PCAP_LEN : 0));
 			if (n < 0)
 				return fail(cr, CAPREAD_SYSCALL, errno);
-			if ((size_t)n < total)
-				return short_input(cr, total);
+			if ((size_t)n < total) {
+				/* a torn record, or one torn and followed by
+				 * the next writers' records to the end */
+				cut = cr->resync ? torn_to_end(cr, n) : 0;
+				if (!cut)
+					return short_input(cr, total);
+				skip(cr, cut, CAPREAD_CUT, total);
+				continue;
+			}
 			if (!cr->resync || (size_t)n < total + FRAME_PCAP_LEN ||
 			    chain(cr, cr->off + total, cr->off + total + 1))
 				break;

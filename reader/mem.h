@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-/* Sets the budget for one run: half of the tightest cgroup v2
- * memory.max above this process (the rest is for the page cache of the
+/* Sets the budget for one run: half of the tightest cgroup memory
+ * limit above this process (v2 memory.max, v1 memory.limit_in_bytes) (the rest is for the page cache of the
  * capture being read, the binary and the cgroup's other processes);
  * no cgroup limit: no budget of its own (mmap and ulimit -v decide). */
 void mem_init(void);
