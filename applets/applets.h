@@ -69,8 +69,9 @@ void msg_parts(const char *const *part, unsigned n, int err);
 	"\nReading a capture (FILE, or - for stdin; default: the one above):\n" \
 	"  --ps [--pid N] [--name NAME] [--follow] [FILE]   one line per process\n" \
 	"  --tree [--pid N] [FILE]   the process tree (N's subtree)\n" \
-	"  --transcript [--env|--env-diff] [--pid N] [--name NAME]\n" \
-	"     [--stream in|out|err]... [--follow] [FILE]   every event\n" \
+	"  --transcript [--env|--env-diff[=full]] [--raw] [--hide-relayed]\n" \
+	"     [--pid N] [--name NAME] [--stream in|out|err]... [--follow] [FILE]\n" \
+	"     every event, output as lines\n" \
 	"  --extract [--instance K] [--follow] PID in|out|err [FILE]\n" \
 	"     one stream of one process, byte for byte\n" \
 	"  --replay [--instance K] [--speed X] [--max-wait S] PID [FILE]\n" \
@@ -84,7 +85,8 @@ void msg_parts(const char *const *part, unsigned n, int err);
 #ifdef CONFIG_READER_CHART
 # define ENABLE_READER_CHART 1
 # define USAGE_CHART \
-	"  --chart [--pid N] [--name NAME] [FILE] > run.svg   a timeline\n"
+	"  --chart [--pid N] [--name NAME] [--failed] [FILE] > run.svg\n" \
+	"     a timeline: what failed, at a glance\n"
 #else
 # define ENABLE_READER_CHART 0
 # define USAGE_CHART ""
