@@ -179,7 +179,8 @@ static int chart_start(const struct read_opts *o, struct inst *p)
 		d->flags |= CF_EXEC;
 		if (!end || end - 1 > p->hlen)
 			d->flags |= CF_CUT;
-		memcpy(ch.pool + ch.pool_len, p->head, n);
+		if (n)	/* (no pool yet for an empty argv) */
+			memcpy(ch.pool + ch.pool_len, p->head, n);
 		d->argv = ch.pool_len;
 		d->alen = n;
 		ch.pool_len += n;

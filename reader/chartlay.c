@@ -38,8 +38,8 @@ size_t chart_label(const struct chart *c, const struct chart_node *d,
 			memcpy(buf, none, sizeof none - 1);
 		return sizeof none - 1;
 	}
-	return fmt_argv(buf, cap, 0, c->pool + d->argv, d->alen,
-			d->flags & CF_CUT, base);
+	return fmt_argv(buf, cap, 0, d->alen ? c->pool + d->argv :
+			(const unsigned char *)"", d->alen, d->flags & CF_CUT, base);
 }
 
 void chart_layout_free(struct chart *c)
@@ -128,8 +128,8 @@ static int same_argv(const struct chart *c, uint32_t a, uint32_t b)
 	const struct chart_node *x = node(c, a), *y = node(c, b);
 
 	return (x->flags & (CF_EXEC | CF_CUT)) == (y->flags & (CF_EXEC | CF_CUT)) &&
-	       x->alen == y->alen &&
-	       !memcmp(c->pool + x->argv, c->pool + y->argv, x->alen);
+	       x->alen == y->alen && (!x->alen ||
+	       !memcmp(c->pool + x->argv, c->pool + y->argv, x->alen));
 }
 
 /* How many times the group of p nodes at vis[i] repeats back to back
