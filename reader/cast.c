@@ -25,7 +25,7 @@
 #include "replay.h"
 
 enum {
-	BLOB_MAX = 65536,	/* bytes of the execve blob read for the header */
+	BLOB_MAX = 65536,	/* bytes of the execve blob kept: the header */
 	CARRY = 3,		/* bytes of a cut UTF-8 character */
 };
 
@@ -145,7 +145,8 @@ static unsigned env_size(const unsigned char *e, size_t n, const char *name,
 			z = end;
 		if ((size_t)(z - e) <= k || memcmp(e, name, k) || e[k] != '=')
 			continue;
-		for (v = 0, e += k + 1; e < z && *e >= '0' && *e <= '9' && v < 10000; e++)
+		for (v = 0, e += k + 1;
+		     e < z && *e >= '0' && *e <= '9' && v < 10000; e++)
 			v = v * 10 + (*e - '0');
 		return e == z && v > 0 && v < 10000 ? v : def;
 	}
@@ -218,7 +219,8 @@ static void event(const struct inst *p, uint32_t sec, uint32_t usec,
 		  int whole)
 {
 	size_t k = cs->ncarry[s], done;
-	long long t = ((long long)sec - p->sec) * 1000000 + usec - (long long)p->usec;
+	long long t = ((long long)sec - p->sec) * 1000000 + usec -
+		      (long long)p->usec;
 
 	memcpy(cs->buf, cs->carry[s], k);
 	memcpy(cs->buf + k, b, n);

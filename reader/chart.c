@@ -118,7 +118,8 @@ static int room(size_t n)
 		cap = ch.cap ? 2 * ch.cap : 256;
 		if (cap > CHART_MAX)
 			cap = CHART_MAX;
-		p = mem_grow(ch.in, ch.cap * sizeof *ch.in, cap * sizeof *ch.in);
+		p = mem_grow(ch.in, ch.cap * sizeof *ch.in,
+			     cap * sizeof *ch.in);
 		if (!p)
 			return -1;
 		ch.in = p;

@@ -53,7 +53,8 @@ struct chart {
 	struct ptree t;
 	unsigned char *pool;	/* argv bytes */
 	uint32_t n, pool_len, pool_cap, cap, dropped;
-	unsigned long long end, cut_at;	/* the last record; the first drop */
+	unsigned long long end;		/* the last record */
+	unsigned long long cut_at;	/* the first instance dropped */
 	int lineage;		/* a node has a parent */
 	int failed_only;	/* --failed */
 	int filter;		/* --pid or --name */
@@ -63,7 +64,7 @@ struct chart {
 	uint32_t nvis;
 	struct chart_row *rows;
 	uint32_t nrows;
-	uint32_t procs, fails, open;	/* instances drawn; failed; without exit */
+	uint32_t procs, fails, open;	/* drawn; failed; without exit */
 	uint32_t all_fails;	/* failed among all instances */
 	uint32_t fails_listed;	/* lines of the list of failed ones */
 	unsigned long long lo, hi;	/* the time the axis spans */
@@ -91,11 +92,11 @@ enum {
 	CH_MARGIN = 12, CH_ROW = 18, CH_BAR = 12, CH_INDENT = 2,
 	CH_INDENT_MAX = 16, CH_FONT = 11, CH_CHAR_W10 = 66,
 	CH_PLOT = 1000,		/* the time axis */
-	CH_RIGHT = 150,		/* room after the plot for "SIGSEGV (core dumped)" */
+	CH_RIGHT = 150,		/* after the plot: "SIGSEGV (core dumped)" */
 	CH_LINE = 16,		/* a line of the header */
 	CH_AXIS_EVERY = 50,	/* rows between the axis' labels again */
 	CH_MIN_BAR = 4,		/* the narrowest bar */
-	CH_LABEL_MIN = 24, CH_LABEL_MAX = 60,	/* label column, characters */
+	CH_LABEL_MIN = 24, CH_LABEL_MAX = 60,	/* label column, in chars */
 };
 
 /* Row k's top, every CH_AXIS_EVERY rows a row of axis labels first */

@@ -38,8 +38,9 @@ size_t chart_label(const struct chart *c, const struct chart_node *d,
 			memcpy(buf, none, sizeof none - 1);
 		return sizeof none - 1;
 	}
-	return fmt_argv(buf, cap, 0, d->alen ? c->pool + d->argv :
-			(const unsigned char *)"", d->alen, d->flags & CF_CUT, base);
+	return fmt_argv(buf, cap, 0,
+			d->alen ? c->pool + d->argv : (const unsigned char *)"",
+			d->alen, d->flags & CF_CUT, base);
 }
 
 void chart_layout_free(struct chart *c)
@@ -88,7 +89,8 @@ static void choose(struct chart *c, uint32_t *depth)
 		return;
 	/* CF_LEAF serves as "kept" here, cleared again below */
 	for (k = 1; k <= c->n; k++) {
-		if (!(node(c, k)->flags & CF_SHOWN) || !chart_failed(node(c, k)))
+		if (!(node(c, k)->flags & CF_SHOWN) ||
+		    !chart_failed(node(c, k)))
 			continue;
 		for (up = k; up && node(c, up)->flags & CF_SHOWN &&
 		     !(node(c, up)->flags & CF_LEAF); up = t->node[up].parent)
@@ -127,7 +129,7 @@ static int same_argv(const struct chart *c, uint32_t a, uint32_t b)
 {
 	const struct chart_node *x = node(c, a), *y = node(c, b);
 
-	return (x->flags & (CF_EXEC | CF_CUT)) == (y->flags & (CF_EXEC | CF_CUT)) &&
+	return !((x->flags ^ y->flags) & (CF_EXEC | CF_CUT)) &&
 	       x->alen == y->alen && (!x->alen ||
 	       !memcmp(c->pool + x->argv, c->pool + y->argv, x->alen));
 }
@@ -196,7 +198,8 @@ static void fold(struct chart *c, const uint32_t *vdepth)
 		while (i < end) {
 			best_p = 1;
 			best_r = 1;
-			for (p = 1; p <= CHART_FOLD_MAX && 2 * p <= end - i; p++) {
+			for (p = 1; p <= CHART_FOLD_MAX && 2 * p <= end - i;
+			     p++) {
 				r = repeats(c, i, end, p);
 				if (r >= 2 && r * p > best_r * best_p) {
 					best_p = p;
@@ -273,8 +276,8 @@ int chart_layout(struct chart *c)
 	mem_free(vdepth, sz);
 
 	c->procs = c->nvis;
-	c->fails_listed = c->fails < CHART_FAILS_SHOWN ? c->fails : CHART_FAILS_SHOWN;
-	c->fails_listed += c->fails > CHART_FAILS_SHOWN;
+	c->fails_listed = c->fails <= CHART_FAILS_SHOWN ?
+			  c->fails : CHART_FAILS_SHOWN + 1;	/* "... more" */
 	c->lo = 0;
 	c->hi = c->end;
 	if ((c->filter || c->failed_only) && c->nrows) {

@@ -98,7 +98,8 @@ static void start(const struct chart *c)
 		".bar{stroke:#333;stroke-width:0.5}.ok{fill:#5cb85c}"
 		".fail{fill:#e8412c}.sig{fill:#9b4dca}"
 		".open{fill:#c8c8c8;stroke-dasharray:3,2}"
-		".out{fill:#1a1a1a}.err{fill:#ff8c00;stroke:#6b3a00;stroke-width:0.5}"
+		".out{fill:#1a1a1a}"
+		".err{fill:#ff8c00;stroke:#6b3a00;stroke-width:0.5}"
 		".span{stroke:#777;stroke-width:1}"
 		".grid{stroke:#d8d8d8}.tick{text-anchor:middle;fill:#555}"
 		".pid{fill:#666}.why{fill:#b00000;font-weight:bold}"
@@ -106,7 +107,8 @@ static void start(const struct chart *c)
 		".note{fill:#c00000}.cut{stroke:#c00000;stroke-width:2;"
 		"stroke-dasharray:6,3}.head{font-size:15px;font-weight:bold}"
 		".sum{font-weight:bold}"
-		"</style>\n<defs><pattern id=\"zebra\" patternUnits=\"userSpaceOnUse\"");
+		"</style>\n<defs><pattern id=\"zebra\""
+		" patternUnits=\"userSpaceOnUse\"");
 	svg_attr("y", c->head * 10ull);
 	svg_attr("width", 100);
 	svg_attr("height", CH_ROW * 20);
@@ -196,17 +198,18 @@ static void fail_list(const struct chart *c)
 				l = 100;
 			}
 			n += l;
-			svg_text_fit(CH_MARGIN * 10 + 100, y, "flink", n * CH_CHAR_W10,
-				     b, n);
+			svg_text_fit(CH_MARGIN * 10 + 100, y, "flink",
+				     n * CH_CHAR_W10, b, n);
 			out_str("</a>\n");
 		}
 	}
 	if (c->fails > shown) {
-		svg_text_open(CH_MARGIN * 10 + 100, (62 + shown * CH_LINE) * 10ull,
-			      "note");
+		svg_text_open(CH_MARGIN * 10 + 100,
+			      (62 + shown * CH_LINE) * 10ull, "note");
 		out_str("... and ");
 		out_u(c->fails - shown);
-		out_str(" more failed: their bars are red or purple, their status after them</text>\n");
+		out_str(" more failed: their bars are red or purple,"
+			" their status after them</text>\n");
 	}
 }
 
@@ -225,8 +228,10 @@ static void legend(const struct chart *c)
 	unsigned i;
 
 	for (i = 0; i < sizeof item / sizeof *item; i++) {
-		svg_rect(item[i].cls, (CH_MARGIN + item[i].dx) * 10ull, top, 140, 100);
-		svg_text_open((CH_MARGIN + item[i].dx + 18) * 10ull, top + 90, NULL);
+		svg_rect(item[i].cls, (CH_MARGIN + item[i].dx) * 10ull, top,
+			 140, 100);
+		svg_text_open((CH_MARGIN + item[i].dx + 18) * 10ull, top + 90,
+			      NULL);
 		out_str(item[i].what);
 		out_str("</text>");
 	}
@@ -247,7 +252,8 @@ static void tick_label(unsigned long long t, unsigned long long step)
 		d = step < 10 ? 3 : step < 100 ? 2 : 1;
 		out_u(t / 1000);
 		out_ch('.');
-		out_mem(b, fmt_u0(b, t % 1000 / (d == 3 ? 1 : d == 2 ? 10 : 100), d));
+		out_mem(b, fmt_u0(b, t % 1000 / (d == 3 ? 1 : d == 2 ? 10 :
+						   100), d));
 		out_str(" ms");
 	} else if (step < 1000000) {
 		out_u(t / 1000);
@@ -423,8 +429,10 @@ static unsigned long long bar(const struct chart *c, const struct chart_node *d,
 	/* stderr above, stdout below: both seen at any zoom */
 	for (s = 0; s < 2; s++)
 		for (i = 0; i < d->nmark[s]; i++) {
-			m0 = x_of(c, d->start + ((unsigned long long)d->mark[s][i][0] << d->shift));
-			m1 = x_of(c, d->start + ((unsigned long long)d->mark[s][i][1] << d->shift));
+			m0 = x_of(c, d->start +
+				  ((unsigned long long)d->mark[s][i][0] << d->shift));
+			m1 = x_of(c, d->start +
+				  ((unsigned long long)d->mark[s][i][1] << d->shift));
 			svg_rect(s ? "err" : "out", m0,
 				 y + 30 + (s ? 0 : (CH_BAR - 5) * 10),
 				 m1 - m0 > 20 ? m1 - m0 : 20, 50);
@@ -447,7 +455,8 @@ static void row(const struct chart *c, uint32_t k)
 	tip(c, w);
 	label(c, w, y);
 	if (w->count > 1)
-		svg_line("span", x_of(c, w->start), y + 90, x_of(c, w->end), y + 90);
+		svg_line("span", x_of(c, w->start), y + 90, x_of(c, w->end),
+			 y + 90);
 	for (m = 0; m < w->count; m++)
 		if ((e = bar(c, member(c, w, m), y)) > x1)
 			x1 = e;
@@ -479,12 +488,14 @@ static void notes(const struct chart *c)
 
 	if (!c->nrows) {
 		note(&y);
-		out_str(c->n ? "no process matches" : "no process in the capture");
+		out_str(c->n ? "no process matches" :
+			"no process in the capture");
 		out_str("</text>\n");
 	}
 	if (c->dropped && c->cut_at >= c->lo && c->cut_at <= c->hi) {
 		svg_line("cut", x_of(c, c->cut_at), (c->head - 4) * 10ull,
-			 x_of(c, c->cut_at), (c->head + chart_rows_height(c) + 2) * 10);
+			 x_of(c, c->cut_at),
+			 (c->head + chart_rows_height(c) + 2) * 10);
 		out_ch('\n');
 	}
 	if (c->dropped) {
@@ -503,7 +514,8 @@ static void notes(const struct chart *c)
 		out_u(o->gaps);
 		out_str(o->gaps == 1 ? " gap of " : " gaps, ");
 		out_u(o->gap_bytes);
-		out_str(" bytes in all, skipped (stdiocap said where on stderr)</text>\n");
+		out_str(" bytes in all, skipped"
+			" (stdiocap said where on stderr)</text>\n");
 	}
 	if (o->broken) {
 		note(&y);
