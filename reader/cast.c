@@ -22,6 +22,7 @@
  * too). --extract gives the bytes exactly. */
 #include <string.h>
 
+#include "read.h"
 #include "replay.h"
 
 enum {

@@ -28,6 +28,7 @@
 
 #include "chart.h"
 #include "mem.h"
+#include "read.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)

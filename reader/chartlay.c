@@ -22,6 +22,7 @@
 
 #include "chart.h"
 #include "mem.h"
+#include "read.h"
 
 int chart_failed(const struct chart_node *d)
 {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "read.h"
 #include "svg.h"
 
 enum { TIP_MEMBERS = 40 };	/* instances a folded row's tooltip names */

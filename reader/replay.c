@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "read.h"
 #include "replay.h"
 
 static struct {
