@@ -489,8 +489,9 @@ static void notes(const struct chart *c)
 
 	if (!c->nrows) {
 		note(&y);
-		out_str(c->n ? "no process matches" :
-			"no process in the capture");
+		out_str(!c->n ? "no process in the capture" :
+			c->failed_only && !c->all_fails ? "no process failed" :
+			"no process matches");
 		out_str("</text>\n");
 	}
 	if (c->dropped && c->cut_at >= c->lo && c->cut_at <= c->hi) {
