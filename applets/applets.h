@@ -68,7 +68,7 @@ void msg_parts(const char *const *part, unsigned n, int err);
 # define USAGE_READER \
 	"\nReading a capture (FILE, or - for stdin; default: the one above):\n" \
 	"  --ps [--pid N] [--name NAME] [--follow] [FILE]   one line per process\n" \
-	"  --tree [--pid N] [FILE]   the process tree (N's subtree)\n" \
+	"  --tree [--pid N] [--name NAME] [FILE]   the process tree (their subtrees)\n" \
 	"  --transcript [--env|--env-diff[=full]] [--raw] [--hide-relayed]\n" \
 	"     [--pid N] [--name NAME] [--stream in|out|err]... [--follow] [FILE]\n" \
 	"     every event, output as lines\n" \
@@ -77,7 +77,8 @@ void msg_parts(const char *const *part, unsigned n, int err);
 	"  --replay [--instance K] [--speed X] [--max-wait S] PID [FILE]\n" \
 	"     its stdout and stderr again, with their timing\n" \
 	"  --cast [--instance K] [--max-wait S] [--raw] PID [FILE] > run.cast\n" \
-	"     the same as an asciicast v2 file (asciinema play)\n" USAGE_CHART
+	"     the same as an asciicast v2 file (asciinema play)\n" \
+	"  --repair [FILE [OUT]]   a clean copy of a damaged capture\n" USAGE_CHART
 #else
 # define ENABLE_READER 0
 # define USAGE_READER ""

@@ -50,8 +50,8 @@ static long get(struct capread *cr, size_t n)
 
 	if (n > sizeof cr->buf)
 		n = sizeof cr->buf;
-	if (cr->len - cr->off >= n)
-		return n;
+	if (cr->len - cr->off >= n || cr->eof)
+		return cr->len - cr->off >= n ? (long)n : (long)(cr->len - cr->off);
 	memmove(cr->buf, cr->buf + cr->off, cr->len - cr->off);
 	cr->len -= cr->off;
 	cr->off = 0;
@@ -59,8 +59,10 @@ static long get(struct capread *cr, size_t n)
 		r = io_read(cr->fd, cr->buf + cr->len, sizeof cr->buf - cr->len);
 		if (r < 0)
 			return -1;
-		if (!r)
+		if (!r) {
+			cr->eof = 1;	/* scanning damage asks again and again */
 			break;
+		}
 		cr->len += r;
 	}
 	return cr->len < n ? (long)cr->len : (long)n;
@@ -199,7 +201,7 @@ static size_t torn_to_end(struct capread *cr, size_t n)
 
 int capread_next(struct capread *cr, struct capread_record *rec)
 {
-	struct frame_head h;
+	struct frame_head h, next;
 	enum capread_error e;
 	uint32_t val = 0;
 	size_t total, cut;
@@ -235,8 +237,11 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 				skip(cr, cut, CAPREAD_CUT, total);
 				continue;
 			}
+			/* the next record header alone: decoding the whole
+			 * next record would decode every record twice */
 			if (!cr->resync || (size_t)n < total + FRAME_PCAP_LEN ||
-			    chain(cr, cr->off + total, cr->off + total + 1))
+			    frame_decode_pcap(cr->buf + cr->off + total, &next,
+					      &val) == CAPREAD_OK)
 				break;
 			cut = torn_by(cr, total);
 			if (!cut)

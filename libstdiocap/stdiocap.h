@@ -424,6 +424,7 @@ struct capread {
 	int resync;		/* skip damage (set by the caller) */
 	int lookahead;		/* reads never block (a regular file): a
 				 * record is checked against the next one */
+	int eof;		/* read(2) returned 0: no more until init */
 	enum capread_error err;	/* why the last capread_next returned -1 */
 	uint32_t val, have;
 	unsigned long number;	/* records returned so far */

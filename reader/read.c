@@ -73,6 +73,7 @@ static struct {
 	off_t seen_size;	/* --follow: the file when last read */
 	struct timespec seen_mtime;
 	int nomem;		/* the table could not grow: stopped */
+	char *pos[5];		/* the positional arguments */
 	struct capread *cr;	/* in the run's memory */
 	struct {
 		void *p;
@@ -80,6 +81,7 @@ static struct {
 	} mem;			/* the command's o->mem */
 } rd;
 
+/* ---- instances through the hooks (the table is inst.c's) */
 
 static int inst_start(struct inst *p)
 {
@@ -642,7 +644,7 @@ static const struct opt {
 
 static int parse(int argc, char **argv)
 {
-	char *pos[5] = { NULL, NULL, NULL, NULL, NULL };
+	char **pos = rd.pos;	/* rd's: o.args points into it */
 	const char *a, *v = NULL, *why;
 	unsigned npos = 0, flag;
 	int i, s;

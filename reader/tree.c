@@ -104,7 +104,8 @@ static int tree_start(const struct read_opts *o, struct inst *p)
 	d->alen = n;
 	d->whole = argv && argv <= n;
 	d->match = p->match;
-	memcpy(tt.pool + tt.pool_len, p->head, n);
+	if (n)		/* (no pool yet when nothing was ever kept) */
+		memcpy(tt.pool + tt.pool_len, p->head, n);
 	tt.pool_len += n;
 	return 0;
 }
@@ -151,7 +152,8 @@ static void tree_line(uint32_t k, unsigned depth)
 		out_pad("", 0, 3 * (depth - 1), 0);
 		out_str("\\_ ");
 	}
-	out_argv(tt.pool + d->argv, d->alen, d->whole ? d->alen : 0);
+	out_argv(d->alen ? tt.pool + d->argv : (const unsigned char *)"",
+		 d->alen, d->whole ? d->alen : 0);
 	out_ch('\n');
 }
 
