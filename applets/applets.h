@@ -78,10 +78,15 @@ void msg_parts(const char *const *part, unsigned n, int err);
 	"\nReading a capture (FILE, or - for stdin; default: the one above):\n" \
 	"  --ps [--pid N] [--name NAME] [--follow] [FILE]   one line per process\n" \
 	"  --tree [--pid N] [--name NAME] [FILE]   the process tree (their subtrees)\n" \
-	"  --transcript [--env|--env-diff] [--pid N] [--name NAME]\n" \
-	"     [--stream in|out|err]... [--follow] [FILE]   every event\n" \
+	"  --transcript [--env|--env-diff[=full]] [--raw] [--hide-relayed]\n" \
+	"     [--pid N] [--name NAME] [--stream in|out|err]... [--follow] [FILE]\n" \
+	"     every event, output as lines\n" \
 	"  --extract [--instance K] [--follow] PID in|out|err [FILE]\n" \
 	"     one stream of one process, byte for byte\n" \
+	"  --replay [--instance K] [--speed X] [--max-wait S] PID [FILE]\n" \
+	"     its stdout and stderr again, with their timing\n" \
+	"  --cast [--instance K] [--max-wait S] [--raw] PID [FILE] > run.cast\n" \
+	"     the same as an asciicast v2 file (asciinema play)\n" \
 	"  --repair [FILE [OUT]]   a clean copy of a damaged capture\n" USAGE_CHART
 #else
 # define ENABLE_READER 0
@@ -90,7 +95,8 @@ void msg_parts(const char *const *part, unsigned n, int err);
 #ifdef CONFIG_READER_CHART
 # define ENABLE_READER_CHART 1
 # define USAGE_CHART \
-	"  --chart [--pid N] [--name NAME] [FILE] > run.svg   a timeline\n"
+	"  --chart [--pid N] [--name NAME] [--failed] [FILE] > run.svg\n" \
+	"     a timeline: what failed, at a glance\n"
 #else
 # define ENABLE_READER_CHART 0
 # define USAGE_CHART ""

@@ -53,10 +53,11 @@
  * that a build without the reader links none of the commands. */
 static const struct read_cmd *const cmds[] = {
 	&read_ps, &read_tree, &read_transcript, &read_extract, &read_chart,
-	&read_repair,
+	&read_repair, &read_replay, &read_cast,
 };
 static const char names[] =
-	"--ps\0--tree\0--transcript\0--extract\0--chart\0--repair\0";
+	"--ps\0--tree\0--transcript\0--extract\0--chart\0--repair\0"
+	"--replay\0--cast\0";
 
 /* All state of one run; read_main clears it. */
 static struct {
@@ -531,6 +532,30 @@ int read_parse_u32(const char *s, uint32_t *v)
 	return 0;
 }
 
+int read_parse_micro(const char *s, unsigned long long *v)
+{
+	unsigned long long n = 0;
+	unsigned frac = 0;
+	int dot = 0;
+
+	if (!*s || *s == '.')
+		return -1;
+	for (; *s; s++) {
+		if (*s == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (*s < '0' || *s > '9' || frac == 6 || n > 0xffffffffull)
+			return -1;
+		n = n * 10 + *s - '0';
+		frac += dot;
+	}
+	for (; frac < 6; frac++)
+		n *= 10;
+	*v = n;
+	return 0;
+}
+
 int read_parse_stream(const char *s)
 {
 	if (!strncmp(s, "std", 3))
@@ -562,15 +587,19 @@ static int usage(const char *what, const char *arg)
 	return RC_USAGE;
 }
 
-/* The options; those from OPT_PID on take a value. */
+/* The options; value: it takes one. */
 static const struct opt {
-	char name[11];
-	unsigned char flag;	/* OPT_* */
+	char name[15];
+	unsigned char value;
+	unsigned short flag;	/* OPT_* */
 } opts[] = {
-	{ "--follow", OPT_FOLLOW }, { "--env", OPT_ENV },
-	{ "--env-diff", OPT_ENV_DIFF }, { "--pid", OPT_PID },
-	{ "--name", OPT_NAME }, { "--stream", OPT_STREAM },
-	{ "--instance", OPT_INSTANCE },
+	{ "--follow", 0, OPT_FOLLOW }, { "--env", 0, OPT_ENV },
+	{ "--env-diff", 0, OPT_ENV_DIFF }, { "--raw", 0, OPT_RAW },
+	{ "--env-diff=full", 0, OPT_ENV_DIFF | OPT_ENV_FULL },
+	{ "--hide-relayed", 0, OPT_HIDE_RELAYED }, { "--failed", 0, OPT_FAILED },
+	{ "--pid", 1, OPT_PID }, { "--name", 1, OPT_NAME },
+	{ "--stream", 1, OPT_STREAM }, { "--instance", 1, OPT_INSTANCE },
+	{ "--speed", 1, OPT_SPEED }, { "--max-wait", 1, OPT_MAX_WAIT },
 };
 
 static int parse(int argc, char **argv)
@@ -595,16 +624,16 @@ static int parse(int argc, char **argv)
 		if (o == sizeof opts / sizeof *opts)
 			return usage("unknown option: ", a);
 		flag = opts[o].flag;
-		if (!(rd.cmd->opts & flag))
+		if ((rd.cmd->opts & flag) != flag)
 			return usage("option not taken by this command: ", a);
-		if (flag >= OPT_PID) {
+		if (opts[o].value) {
 			if (++i == argc)
 				return usage("missing value: ", a);
 			v = argv[i];
 		}
 		s = 0;
-		if (flag & (OPT_ENV | OPT_ENV_DIFF))
-			rd.o.set &= ~(OPT_ENV | OPT_ENV_DIFF);	/* the last */
+		if (flag & (OPT_ENV | OPT_ENV_DIFF))	/* the last */
+			rd.o.set &= ~(OPT_ENV | OPT_ENV_DIFF | OPT_ENV_FULL);
 		rd.o.set |= flag;
 		if (flag == OPT_PID) {
 			s = read_parse_u32(v, &rd.o.pid);
@@ -617,6 +646,12 @@ static int parse(int argc, char **argv)
 			s = read_parse_u32(v, &rd.o.instance);
 			if (!rd.o.instance)
 				s = -1;
+		} else if (flag == OPT_SPEED) {
+			s = read_parse_micro(v, &rd.o.speed);
+			if (!rd.o.speed)
+				s = -1;
+		} else if (flag == OPT_MAX_WAIT) {
+			s = read_parse_micro(v, &rd.o.max_wait);
 		}
 		if (s < 0)
 			return usage("bad value: ", v);

@@ -63,11 +63,17 @@
 enum {
 	OPT_FOLLOW = 1 << 0,	/* --follow */
 	OPT_ENV = 1 << 1,	/* --env: every variable of each exec */
-	OPT_ENV_DIFF = 1 << 2,	/* --env-diff: what changed since the last */
+	OPT_ENV_DIFF = 1 << 2,	/* --env-diff: what changed (the parent) */
 	OPT_PID = 1 << 3,	/* --pid N */
 	OPT_NAME = 1 << 4,	/* --name NAME */
 	OPT_STREAM = 1 << 5,	/* --stream in|out|err, repeatable */
 	OPT_INSTANCE = 1 << 6,	/* --instance K */
+	OPT_SPEED = 1 << 7,	/* --speed X */
+	OPT_MAX_WAIT = 1 << 8,	/* --max-wait S */
+	OPT_RAW = 1 << 9,	/* --raw: records as they are */
+	OPT_HIDE_RELAYED = 1 << 10,	/* --hide-relayed */
+	OPT_ENV_FULL = 1 << 11,	/* --env-diff=full: against the previous */
+	OPT_FAILED = 1 << 12,	/* --failed: the failed and their ancestors */
 };
 
 struct read_opts {
@@ -77,6 +83,8 @@ struct read_opts {
 	const char *name;	/* --name */
 	unsigned streams;	/* bit per enum frame_event 0..2 (default all) */
 	int stream;		/* --extract's STREAM */
+	unsigned long long speed;	/* --speed, in millionths (> 0) */
+	unsigned long long max_wait;	/* --max-wait, in microseconds */
 	const char *file;	/* the capture, as named in messages */
 	char *const *args;	/* the positional arguments (--repair's OUT) */
 	uint32_t base_sec, base_usec;	/* the first record: time 0 */
@@ -183,8 +191,10 @@ void open_note_owner(const char *path, const struct stat *sb);
 /* read.c: the values of options and arguments; -1 when malformed */
 int read_parse_u32(const char *s, uint32_t *v);
 int read_parse_stream(const char *s);	/* in|out|err (or stdin...) */
+/* "2", "0.25": millionths (6 decimals at most) */
+int read_parse_micro(const char *s, unsigned long long *v);
 
 extern const struct read_cmd read_ps, read_tree, read_transcript,
-	read_extract, read_chart, read_repair;
+	read_extract, read_chart, read_repair, read_replay, read_cast;
 
 #endif

@@ -1,14 +1,37 @@
-/* transcript.c - stdiocap --transcript: every record in file order, one
- * line per line of a chunk, times in seconds since the capture's first
- * record; --env / --env-diff show each exec's environment, or what
- * changed since the previous exec shown. README "Reading a capture".
+/* transcript.c - stdiocap --transcript: every record in file order,
+ * times in seconds since the capture's first record; --env / --env-diff
+ * show each exec's environment, or what it changed. doc/stdiocap.1
+ * "--transcript".
  * SPDX-License-Identifier: MIT
  *
- * --env-diff is linear in the size of the capture: each exec's items
- * are looked up in a hash set of the previous exec's items, then the
- * previous names in one of its own, each built afresh at a size
- * proportional to the env's bytes (a crafted capture of many tiny
- * variables once took quadratic time). */
+ * Lines, not records: the records of one process and stream are joined
+ * into lines for display (an unbuffered "ls: " + "cannot access" + ...
+ * is one line). A line is shown when its newline arrives, when its
+ * process ends or the reading ends, and at a turn of the dialogue:
+ * output waiting when the process's input comes (a prompt), input
+ * waiting when its own output comes; each with the time of its first
+ * byte. Output of its other stream does not end it: a relay may read a
+ * stdout chunk before the stderr written first. --raw shows one line
+ * per record instead, its newlines as \n.
+ *
+ * Relayed output: a wrapped program run by a wrapped shell is recorded
+ * twice, once by its own wrapper and again by the shell's, which
+ * relays the same bytes (the lineage of doc/capture-format.md names the
+ * shell as the parent). Each process's recent output is kept; output
+ * of a parent that is, byte for byte, output its recorded children made
+ * before is marked "(relayed from PID)", or left out with
+ * --hide-relayed. --extract is not concerned: it gives the bytes.
+ *
+ * --env-diff compares each exec's environment with its parent's (the
+ * instance its lineage names, alive when it started): + new or
+ * changed, - removed; --env-diff=full with the previous exec shown.
+ * A process whose parent is not in the capture is compared with
+ * nothing, and a line says so. Both are linear in the size of the
+ * capture: each exec's items are looked up in a hash set of the other
+ * environment's items, then its names in one of its own, each built
+ * afresh at a size proportional to the env's bytes (a crafted capture
+ * of many tiny variables once took quadratic time). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "read.h"
@@ -17,6 +40,43 @@ enum {
 	BLOB_MAX = 65536,	/* bytes of one blob shown */
 	SET_MAX = BLOB_MAX,	/* slots: at least the bytes of the env, so
 				 * a set (items >= 2 bytes) is half full */
+	LINE_MAX_ = 4096,	/* bytes of a line kept waiting for its
+				 * newline; a longer one is shown in parts */
+	LINES = 32,		/* lines waiting at once (the oldest is
+				 * shown to make room) */
+	KEEP = 8192,		/* recent output kept per process and stream
+				 * (a parent relays at most this at once) */
+	KEEPS = 64,		/* processes' streams kept at once */
+	ENVS = 4096,		/* buckets of the environments by pid */
+	ENV_BYTES = 32 << 20,	/* environments kept for --env-diff at most */
+};
+
+/* A line waiting for its newline. */
+struct line {
+	unsigned long seq;	/* its instance; 0: a free slot */
+	unsigned long age;	/* when it began, to show the oldest */
+	uint32_t pid, from;	/* from: relayed from that child, or 0 */
+	uint32_t sec, usec;	/* its first byte */
+	int stream;
+	size_t len;
+	unsigned char b[LINE_MAX_];
+};
+
+/* A process's recent output on one stream, not yet found relayed. */
+struct keep {
+	unsigned long seq;	/* its instance; 0: a free slot */
+	unsigned long used;	/* for the least recently used */
+	uint32_t pid, ppid;
+	size_t len;
+	unsigned char b[KEEP];
+};
+
+/* A live process's environment, for its children's --env-diff. */
+struct env {
+	struct env *next;
+	uint32_t pid;
+	size_t len;
+	unsigned char b[];
 };
 
 struct tr {
@@ -24,9 +84,14 @@ struct tr {
 	size_t blob_len, prev_len;
 	unsigned long long blob_total;
 	int have_prev;
+	unsigned long ages;
+	size_t env_bytes;
 	unsigned char blob[BLOB_MAX], prev[BLOB_MAX];
 	uint32_t set[SET_MAX];	/* 1 + offset of an item in its env; 0:
 				 * free. One set at a time (env_diff). */
+	struct line line[LINES];
+	struct keep keep[KEEPS];
+	struct env *env[ENVS];	/* --env-diff: by pid */
 };
 static struct tr *tr;		/* this run's, in o->mem */
 
@@ -136,26 +201,114 @@ static void env_line(const struct read_opts *o, const struct inst *p,
 	out_ch('\n');
 }
 
-/* --env-diff: +added or changed, then -removed since the previous exec:
- * the current items looked up in a set of the previous ones, then the
- * previous names in a set of the current ones. */
+/* --env-diff: +added or changed, then -removed against the environment
+ * old (n0 bytes): the current items looked up in a set of the old ones,
+ * then the old names in a set of the current ones. */
 static void env_diff(const struct read_opts *o, const struct inst *p,
+		     const unsigned char *old, size_t n0,
 		     const unsigned char *e, size_t n)
 {
 	const unsigned char *it;
 	size_t pos = 0, l, k;
-	uint32_t mask = set_fill(tr->prev, tr->prev_len, 0);
+	uint32_t mask = set_fill(old, n0, 0);
 
 	while ((l = env_item(e, n, &pos, &it)))
-		if (!*set_slot(mask, tr->prev, tr->prev_len, it, l, 0))
+		if (!*set_slot(mask, old, n0, it, l, 0))
 			env_line(o, p, '+', it, l);
 	mask = set_fill(e, n, 1);
 	pos = 0;
-	while ((l = env_item(tr->prev, tr->prev_len, &pos, &it))) {
+	while ((l = env_item(old, n0, &pos, &it))) {
 		k = key_len(it, l, 1);
 		if (!*set_slot(mask, e, n, it, k, 1))
 			env_line(o, p, '-', it, k - (it[k - 1] == '='));
 	}
+}
+
+/* ---- the environments of live processes (--env-diff by parent) */
+
+static struct env **env_at(uint32_t pid)
+{
+	struct env **e = &tr->env[pid % ENVS];
+
+	while (*e && (*e)->pid != pid)
+		e = &(*e)->next;
+	return e;
+}
+
+static void env_drop(uint32_t pid)
+{
+	struct env **e = env_at(pid), *d = *e;
+
+	if (d) {
+		*e = d->next;
+		tr->env_bytes -= d->len;
+		free(d);
+	}
+}
+
+/* Keeps p's environment (e, n bytes) in place of any older one of its
+ * pid; 0 when the bound or memory does not allow it. */
+static int env_keep(uint32_t pid, const unsigned char *e, size_t n)
+{
+	struct env *d;
+
+	env_drop(pid);
+	if (n > ENV_BYTES - tr->env_bytes ||
+	    !(d = malloc(sizeof *d + n)))
+		return 0;
+	d->pid = pid;
+	d->len = n;
+	memcpy(d->b, e, n);
+	d->next = tr->env[pid % ENVS];
+	tr->env[pid % ENVS] = d;
+	tr->env_bytes += n;
+	return 1;
+}
+
+static void env_free(void)
+{
+	unsigned i;
+
+	for (i = 0; i < ENVS; i++)
+		while (tr->env[i])
+			env_drop(tr->env[i]->pid);
+}
+
+/* The env lines of an exec: all (--env), or what changed against the
+ * parent (--env-diff) or the previous exec shown (--env-diff=full). */
+static void env_show(const struct read_opts *o, const struct inst *p,
+		     const unsigned char *e, size_t n)
+{
+	const unsigned char *it;
+	struct env *par;
+	size_t pos = 0, l;
+	char b[FMT_ULL];
+
+	if (o->set & OPT_ENV) {
+		while ((l = env_item(e, n, &pos, &it)))
+			env_line(o, p, 0, it, l);
+		return;
+	}
+	if (o->set & OPT_ENV_FULL) {
+		if (tr->have_prev)
+			env_diff(o, p, tr->prev, tr->prev_len, e, n);
+		else
+			env_diff(o, p, NULL, 0, e, n);
+		return;
+	}
+	par = *env_at(p->ppid);
+	if (par) {
+		env_diff(o, p, par->b, par->len, e, n);
+		return;
+	}
+	prefix(o, p->sec, p->usec, p->pid, "env");
+	out_str("(parent ");
+	out_mem(b, fmt_u(b, p->ppid));
+	out_str(tr->env_bytes >= ENV_BYTES / 2 ?
+		" not in the capture, or its environment not kept: "
+		"compared with nothing)\n" :
+		" not in the capture: compared with nothing)\n");
+	env_diff(o, p, NULL, 0, e, n);
 }
 
 static void tr_begin(const struct read_opts *o)
@@ -178,61 +331,292 @@ static void tr_exec(struct inst *p, const unsigned char *b, size_t n)
 	tr->blob_total += n;
 }
 
-/* The exec line and its env lines. */
+/* The exec line and its env lines. Every process's environment is
+ * kept while it lives, for its children to be compared with (matched
+ * by --pid or --name or not). */
 static int tr_start(const struct read_opts *o, struct inst *p)
 {
-	const unsigned char *e, *it;
-	size_t n, pos = 0, l;
+	const unsigned char *e;
+	size_t n;
+	int by_parent = (o->set & (OPT_ENV_DIFF | OPT_ENV_FULL)) == OPT_ENV_DIFF;
 
 	if (tr->blob_of != p)
 		return 0;	/* no execve record: a capture begun mid-way */
 	tr->blob_of = NULL;	/* (the slot may hold another one next) */
-	if (!p->match)
-		return 0;
-	prefix(o, p->sec, p->usec, p->pid, "exec");
 	n = inst_argv_len(p);
-	out_argv(tr->blob, tr->blob_len, n);
-	out_ch('\n');
-	if (!(o->set & (OPT_ENV | OPT_ENV_DIFF)))
-		return 0;
 	e = tr->blob + (n < tr->blob_len ? n : tr->blob_len);
+	if (p->match) {
+		prefix(o, p->sec, p->usec, p->pid, "exec");
+		out_argv(tr->blob, tr->blob_len, n);
+		out_ch('\n');
+		if (o->set & (OPT_ENV | OPT_ENV_DIFF))
+			env_show(o, p, e, tr->blob + tr->blob_len - e);
+		if (o->set & (OPT_ENV | OPT_ENV_DIFF) &&
+		    tr->blob_total > tr->blob_len) {
+			prefix(o, p->sec, p->usec, p->pid, "env");
+			out_str("... (");
+			out_u(tr->blob_total - tr->blob_len);
+			out_str(" bytes of the execve record not shown)\n");
+		}
+	}
 	n = tr->blob + tr->blob_len - e;
-	if (o->set & OPT_ENV || !tr->have_prev) {
-		while ((l = env_item(e, n, &pos, &it)))
-			env_line(o, p, o->set & OPT_ENV ? 0 : '+', it, l);
-	} else {
-		env_diff(o, p, e, n);
+	if (by_parent) {
+		env_keep(p->pid, e, n);
+	} else if (p->match) {
+		memcpy(tr->prev, e, n);
+		tr->prev_len = n;
+		tr->have_prev = 1;
 	}
-	if (tr->blob_total > tr->blob_len) {
-		prefix(o, p->sec, p->usec, p->pid, "env");
-		out_str("... (");
-		out_u(tr->blob_total - tr->blob_len);
-		out_str(" bytes of the execve record not shown)\n");
-	}
-	memcpy(tr->prev, e, n);
-	tr->prev_len = n;
-	tr->have_prev = 1;
 	return 0;
 }
 
-/* One chunk: a line per line of it, the newline shown as \n at the end
- * of its line. */
+/* ---- output lines */
+
+static const char *const names[] = { "stdin", "stdout", "stderr" };
+
+/* One line: its prefix, the relay mark, the bytes a and b joined. */
+static void line_out(const struct read_opts *o, uint32_t sec, uint32_t usec,
+		     uint32_t pid, int stream, uint32_t from,
+		     const unsigned char *a, size_t na,
+		     const unsigned char *b, size_t nb)
+{
+	prefix(o, sec, usec, pid, names[stream]);
+	if (from) {
+		out_str("(relayed from ");
+		out_u(from);
+		out_str(") ");
+	}
+	out_esc(a, na, 0);
+	out_esc(b, nb, 0);
+	out_ch('\n');
+}
+
+static void line_flush(const struct read_opts *o, struct line *l)
+{
+	if (!l->seq)
+		return;
+	line_out(o, l->sec, l->usec, l->pid, l->stream, l->from, l->b, l->len,
+		 NULL, 0);
+	l->seq = 0;
+}
+
+enum { LINES_ALL, LINES_OUTPUT, LINES_INPUT };
+
+/* Shows the lines of p still waiting (p: all), oldest first: all, its
+ * own output (not what it relayed) or its input. */
+static void lines_flush(const struct read_opts *o, const struct inst *p,
+			int which)
+{
+	struct line *l, *old;
+	unsigned i;
+
+	for (;;) {
+		old = NULL;
+		for (i = 0; i < LINES; i++) {
+			l = &tr->line[i];
+			if (!l->seq || (p && l->seq != p->seq) ||
+			    (which == LINES_OUTPUT &&
+			     (l->from || l->stream == EVENT_STDIN)) ||
+			    (which == LINES_INPUT && l->stream != EVENT_STDIN))
+				continue;
+			if (!old || l->age < old->age)
+				old = l;
+		}
+		if (!old)
+			return;
+		line_flush(o, old);
+	}
+}
+
+/* The line of p's stream waiting, or a new slot for one (the oldest
+ * line is shown to make room). */
+static struct line *line_of(const struct read_opts *o, const struct inst *p,
+			    int stream)
+{
+	struct line *l, *free_ = NULL, *old = NULL;
+	unsigned i;
+
+	for (i = 0; i < LINES; i++) {
+		l = &tr->line[i];
+		if (l->seq == p->seq && l->stream == stream)
+			return l;
+		if (!l->seq)
+			free_ = l;
+		else if (!old || l->age < old->age)
+			old = l;
+	}
+	if (!free_) {
+		line_flush(o, old);
+		free_ = old;
+	}
+	return free_;
+}
+
+/* Bytes of a chunk (n at b) as lines: the one waiting for p's stream
+ * first, a line per newline, what follows the last one kept waiting. */
+static void lines_add(const struct read_opts *o, const struct inst *p,
+		      const struct capread_record *r, uint32_t from,
+		      const unsigned char *b, size_t n)
+{
+	const unsigned char *end = b + n, *z;
+	struct line *l;
+
+	l = line_of(o, p, r->event);
+	if (l->seq && l->from != from)
+		line_flush(o, l);	/* relayed, then its own, or back */
+
+	while (b < end) {
+		z = memchr(b, '\n', end - b);
+		if (z) {	/* a whole line */
+			z++;
+			if (l->seq) {
+				line_out(o, l->sec, l->usec, l->pid, l->stream,
+					 l->from, l->b, l->len, b, z - b);
+				l->seq = 0;
+			} else {
+				line_out(o, r->sec, r->usec, p->pid, r->event,
+					 from, b, z - b, NULL, 0);
+			}
+			b = z;
+			continue;
+		}
+		n = end - b;
+		if (l->seq && l->len + n > LINE_MAX_)
+			line_flush(o, l);	/* too long to wait: a part */
+		if (!l->seq) {
+			l->seq = p->seq;
+			l->age = ++tr->ages;
+			l->pid = p->pid;
+			l->from = from;
+			l->sec = r->sec;
+			l->usec = r->usec;
+			l->stream = r->event;
+			l->len = 0;
+		}
+		if (n > LINE_MAX_) {
+			line_out(o, l->sec, l->usec, l->pid, l->stream, from,
+				 b, n, NULL, 0);
+			l->seq = 0;
+		} else {
+			memcpy(l->b + l->len, b, n);
+			l->len += n;
+		}
+		b = end;
+	}
+}
+
+/* ---- relayed output */
+
+/* How many of the n bytes at b, written by the process pid, are output
+ * its recorded children kept, from the start: they are taken from what
+ * was kept, and *from is the child (the first of them). The rest is
+ * the process's own (a shell's echo read in the same chunk). */
+static size_t relayed(uint32_t pid, const unsigned char *b, size_t n,
+		      uint32_t *from)
+{
+	size_t took[KEEPS], done = 0, m = 0;
+	struct keep *k = NULL;
+	unsigned i;
+
+	*from = 0;
+	memset(took, 0, sizeof took);
+	while (done < n) {
+		for (i = 0; i < KEEPS; i++) {
+			k = &tr->keep[i];
+			if (!k->seq || k->ppid != pid || k->pid == pid ||
+			    took[i] == k->len)
+				continue;
+			m = k->len - took[i] < n - done ? k->len - took[i] : n - done;
+			if (!memcmp(k->b + took[i], b + done, m))
+				break;
+		}
+		if (i == KEEPS)
+			break;
+		if (!*from)
+			*from = k->pid;
+		took[i] += m;
+		done += m;
+	}
+	for (i = 0; i < KEEPS; i++) {
+		k = &tr->keep[i];
+		if (!took[i])
+			continue;
+		memmove(k->b, k->b + took[i], k->len - took[i]);
+		k->len -= took[i];
+	}
+	return done;
+}
+
+/* Keeps p's output for its parent's records to be matched with: the
+ * latest KEEP bytes of its output streams, in one slot per process
+ * (a parent may relay both into one, 2>&1). */
+static void keep_add(const struct inst *p, const unsigned char *b, size_t n)
+{
+	struct keep *k, *slot = NULL;
+	unsigned i;
+
+	for (i = 0; i < KEEPS; i++) {
+		k = &tr->keep[i];
+		if (k->seq == p->seq) {
+			slot = k;
+			break;
+		}
+		if (!slot || !k->seq || (slot->seq && k->used < slot->used))
+			slot = k;
+	}
+	if (slot->seq != p->seq) {
+		slot->seq = p->seq;
+		slot->pid = p->pid;
+		slot->ppid = p->ppid;
+		slot->len = 0;
+	}
+	slot->used = ++tr->ages;
+	if (n >= KEEP) {
+		b += n - KEEP;
+		n = KEEP;
+	}
+	if (slot->len + n > KEEP) {	/* never relayed: the oldest go */
+		memmove(slot->b, slot->b + (slot->len + n - KEEP), KEEP - n);
+		slot->len = KEEP - n;
+	}
+	memcpy(slot->b + slot->len, b, n);
+	slot->len += n;
+}
+
+/* Shows n bytes at b of chunk r, relayed from from (or 0). */
+static void chunk(const struct read_opts *o, const struct inst *p,
+		  const struct capread_record *r, uint32_t from,
+		  const unsigned char *b, size_t n)
+{
+	if (!n || (from && o->set & OPT_HIDE_RELAYED))
+		return;
+	if (o->set & OPT_RAW)
+		line_out(o, r->sec, r->usec, p->pid, r->event, from, b, n,
+			 NULL, 0);
+	else
+		lines_add(o, p, r, from, b, n);
+}
+
+/* One chunk: what was relayed from children, then the process's own. */
 static int tr_io(const struct read_opts *o, struct inst *p,
 		 const struct capread_record *r)
 {
-	static const char *const names[] = { "stdin", "stdout", "stderr" };
-	const unsigned char *b = r->data, *end = b + r->len, *z;
+	uint32_t from = 0;
+	size_t m = 0;
 
+	if (r->event != EVENT_STDIN) {
+		m = relayed(p->pid, r->data, r->len, &from);
+		keep_add(p, r->data, r->len);
+	}
 	if (!p->match || !(o->streams >> r->event & 1))
 		return 0;
-	do {
-		z = memchr(b, '\n', end - b);
-		z = z ? z + 1 : end;
-		prefix(o, r->sec, r->usec, p->pid, names[r->event]);
-		out_esc(b, z - b, 0);
-		out_ch('\n');
-		b = z;
-	} while (b < end);
+	/* input ends a prompt waiting, the process's own output ends the
+	 * input line waiting: the turns of a dialogue */
+	if (!(o->set & OPT_RAW) && (r->event == EVENT_STDIN || m < r->len))
+		lines_flush(o, p, r->event == EVENT_STDIN ? LINES_OUTPUT :
+			    LINES_INPUT);
+	chunk(o, p, r, from, r->data, m);
+	chunk(o, p, r, 0, r->data + m, r->len - m);
 	return 0;
 }
 
@@ -240,6 +624,8 @@ static int tr_exit(const struct read_opts *o, struct inst *p)
 {
 	char b[FMT_STATUS];
 
+	lines_flush(o, p, LINES_ALL);
+	env_drop(p->pid);
 	if (p->match) {
 		prefix(o, p->end_sec, p->end_usec, p->pid, NULL);
 		out_mem(b, fmt_status(b, p->status));
@@ -248,13 +634,31 @@ static int tr_exit(const struct read_opts *o, struct inst *p)
 	return 0;
 }
 
+/* Ended without exit record. Replaced: its environment stays for the
+ * program that replaced it (exec wrapped-cmd: its parent has its pid). */
+static void tr_gone(const struct read_opts *o, struct inst *p)
+{
+	lines_flush(o, p, LINES_ALL);
+	if (p->end != INST_REPLACED)
+		env_drop(p->pid);
+}
+
+static int tr_end(const struct read_opts *o)
+{
+	lines_flush(o, NULL, LINES_ALL);
+	env_free();
+	return 0;
+}
+
 const struct read_cmd read_transcript = {
 	.mem = sizeof(struct tr),
-	.opts = OPT_ENV | OPT_ENV_DIFF | OPT_PID | OPT_NAME | OPT_STREAM |
-		OPT_FOLLOW,
+	.opts = OPT_ENV | OPT_ENV_DIFF | OPT_ENV_FULL | OPT_PID | OPT_NAME |
+		OPT_STREAM | OPT_FOLLOW | OPT_RAW | OPT_HIDE_RELAYED,
 	.begin = tr_begin,
 	.exec = tr_exec,
 	.start = tr_start,
 	.io = tr_io,
 	.exit = tr_exit,
+	.gone = tr_gone,
+	.end = tr_end,
 };

@@ -52,6 +52,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "--extract", "--instance", inst, pid, "in", path },
 		{ "--chart", path },
 		{ "--chart", "--pid", pid, path },
+		{ "--chart", "--failed", path },
+		{ "--transcript", "--raw", "--hide-relayed", path },
+		{ "--transcript", "--env-diff=full", path },
+		{ "--replay", "--max-wait", "0", pid, path },
+		{ "--cast", pid, path },
 		{ "--tree", "--name", "sh", path },
 		{ "--repair", path, "/dev/null" },
 	};
