@@ -36,6 +36,13 @@ enum { APPLET_STDIN_PASSTHROUGH = 1, APPLET_INTERACTIVE = 2 };
 # define ENABLE_FAIL_OPEN_NOTICE 0
 #endif
 
+#ifdef CONFIG_NET_SINK
+# define ENABLE_NET_SINK 1
+#else
+# define ENABLE_NET_SINK 0
+# define CONFIG_NET_PAYLOAD_MAX 1
+#endif
+
 /* Exit codes (README "Exit codes"). */
 enum {
 	RC_USAGE = 2,

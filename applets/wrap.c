@@ -188,8 +188,14 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 		path = CONFIG_DEFAULT_PCAP;
 	relay_plan(mode, relay_flags(a));
 
-	if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES,
-			 CONFIG_LOCK_TIMEOUT_MS, &why) < 0)
+	if (ENABLE_NET_SINK && netsink_is_url(path)) {
+		/* doc/network.md: a collector instead of a file */
+		if (netsink_open(&cf, path, CONFIG_NET_PAYLOAD_MAX) < 0)
+			return uncaptured(a, argv, envp, path, errno,
+					  errno != EINVAL ? NULL :
+					  "not udp://IPv4[:PORT] or udp://[IPv6][:PORT]");
+	} else if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES,
+				CONFIG_LOCK_TIMEOUT_MS, &why) < 0)
 		return uncaptured(a, argv, envp, path, errno,
 				  why == CAPFILE_SYSCALL ? NULL :
 				  refusal_text(why));

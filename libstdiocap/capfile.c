@@ -578,6 +578,7 @@ static int blob_locked(struct capfile *cf, struct frame_head h,
 	h.event = EVENT_EXECVE;
 	frame_blob_init(&blob, argv, envp);
 	while ((h.len = frame_blob_next(&blob, buf))) {
+		h.seq = cf->seq++;
 		frame_record_header(head, &h);
 		iov[0].iov_base = head;
 		iov[0].iov_len = FRAME_RECORD_LEN;
@@ -590,6 +591,25 @@ static int blob_locked(struct capfile *cf, struct frame_head h,
 		}
 		size = cf->end;
 	}
+	return 0;
+}
+
+/* The execve blob to a sink (doc/network.md): record by record, each
+ * cut by the sink to its payload size; the blob is never kept for a
+ * rotation, a sink has no file to empty. */
+static int sink_execve(struct capfile *cf, uint32_t pid, char *const argv[],
+		       char *const envp[])
+{
+	unsigned char buf[FRAME_PAYLOAD_MAX];
+	struct capfile_record rec;
+	struct frame_blob blob;
+
+	rec.data = buf;
+	rec.event = EVENT_EXECVE;
+	frame_blob_init(&blob, argv, envp);
+	while ((rec.len = frame_blob_next(&blob, buf)))
+		if (cf->sink(cf, pid, &rec, 1) < 0)
+			return -1;
 	return 0;
 }
 
@@ -606,6 +626,8 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 		errno = EINVAL;
 		return -1;
 	}
+	if (cf->sink)
+		return cf->sink(cf, pid, rec, n);
 	if (lock_ex(cf) < 0)
 		return -1;
 	size = prepare(cf, &fresh);
@@ -625,6 +647,7 @@ int capfile_append(struct capfile *cf, uint32_t pid,
 	for (i = 0; i < n; i++) {
 		h.event = rec[i].event;
 		h.len = rec[i].len;
+		h.seq = cf->seq++;
 		frame_record_header(rec[i].head, &h);
 		iov[2 * i].iov_base = rec[i].head;
 		iov[2 * i].iov_len = FRAME_RECORD_LEN;
@@ -645,6 +668,8 @@ int capfile_append_execve(struct capfile *cf, uint32_t pid,
 	off_t size;
 	int fresh;
 
+	if (cf->sink)
+		return sink_execve(cf, pid, argv, envp);
 	/* One lock for the whole blob keeps its records consecutive. */
 	if (lock_ex(cf) < 0)
 		return -1;

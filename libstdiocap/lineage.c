@@ -101,7 +101,10 @@ uint32_t lineage_parent(int capfd)
 	/* Not inspectable (no /proc, another user's process): getppid. */
 	if (ppid > 1 && io_stat(path, &parent) == 0 &&
 	    io_stat("/proc/self/exe", &self) == 0 && same_file(&parent, &self) &&
-	    io_fstat(capfd, &cap) == 0 && holds_file(ppid, &cap))
+	    io_fstat(capfd, &cap) == 0 &&
+	    /* a socket (doc/network.md) is the relay's own: the
+	     * executable decides alone */
+	    (S_ISSOCK(cap.st_mode) || holds_file(ppid, &cap)))
 		return getpid();
 	return ppid;
 }

@@ -82,6 +82,9 @@ struct frame_head {
 				 * (README "Lineage"); 0 for PID 1 */
 	enum frame_event event;	/* the UDP destination port */
 	size_t len;		/* payload bytes, <= FRAME_PAYLOAD_MAX */
+	uint16_t seq;		/* the IPv4 identification: this process's
+				 * record number, mod 65536
+				 * (doc/capture-format.md §3.5) */
 };
 
 /* The 58 bytes that precede a payload of h->len bytes: pcap record
@@ -206,6 +209,7 @@ enum capfile_refusal {
 	CAPFILE_LOCK_TIMEOUT,	/* lock held by another for over lock_ms */
 };
 
+struct capfile_record;
 struct capfile {
 	int fd;			/* -1 once capturing stopped */
 	const char *path;	/* for messages */
@@ -222,7 +226,13 @@ struct capfile {
 	/* While waiting for the lock: called with a pause in microseconds
 	 * to spend (the relay serves signals in it); NULL: sleep. */
 	void (*wait)(void *ctx, long usec);
-	void *wait_ctx;
+	void *wait_ctx;	uint16_t seq;		/* the next record's sequence number
+				 * (doc/capture-format.md §3.5) */
+	/* Another destination (netsink.c): when set, every record goes to
+	 * sink instead of the file, and fd is the sink's socket. */
+	int (*sink)(struct capfile *cf, uint32_t pid,
+		    struct capfile_record *rec, size_t n);
+	size_t sink_payload;	/* the sink's largest payload */
 };
 
 /* Opens path (creating 0600) with the checks of README "Capture file
@@ -261,6 +271,27 @@ int capfile_append_exit(struct capfile *cf, uint32_t pid, int status);
 
 /* Closes the file (errno kept); cf->fd becomes -1. */
 void capfile_close(struct capfile *cf);
+
+/* ---- netsink.c: the network destination, udp://ADDR:PORT (doc/network.md;
+ * doc/capture-format.md §12) */
+
+enum {
+	NETSINK_PORT = 4789,		/* the IANA VXLAN port */
+	NETSINK_VNI = 0x535443,		/* "STC": the VXLAN network identifier */
+	NETSINK_OVERHEAD = 20 + 8 + 8 + 42,	/* outer IPv4, UDP, VXLAN, frame */
+};
+
+/* 1 if path names a network destination (starts "udp://"). */
+int netsink_is_url(const char *path);
+
+/* Opens a non-blocking UDP socket connected to url ("udp://A.B.C.D[:PORT]"
+ * or "udp://[IPv6][:PORT]", port default 4789, IP literals only) and
+ * makes cf send there: every record goes out as VXLAN datagrams of at
+ * most payload bytes of payload each (a longer record is cut into
+ * several of the same stream). -1 with errno: EINVAL for a url that is
+ * none of those, else what socket/connect said (ENETUNREACH: no route,
+ * no interface yet). */
+int netsink_open(struct capfile *cf, const char *url, size_t payload);
 
 /* ---- lineage.c: who ran this program (README "Lineage") */
 

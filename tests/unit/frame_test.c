@@ -45,6 +45,7 @@ static void rec(unsigned char *out, uint32_t sec, uint32_t usec, uint32_t pid,
 	h.ppid = ppid;
 	h.event = event;
 	h.len = len;
+	h.seq = 0;
 	frame_record_header(out, &h);
 }
 
