@@ -110,11 +110,20 @@ struct exec_note {
 	int err;
 };
 
+/* The execve records to the file, or to a collector (doc/network.md). */
+static int append_execve(struct capfile *cf, uint32_t pid, char **argv,
+			 char **envp)
+{
+	if (ENABLE_NET_SINK && cf->sink)
+		return netsink_execve(cf, pid, argv, envp);
+	return capfile_append_execve(cf, pid, argv, envp);
+}
+
 static void note_execve(void *ctx)
 {
 	struct exec_note *n = ctx;
 
-	if (capfile_append_execve(n->cf, getpid(), n->argv, n->envp) < 0)
+	if (append_execve(n->cf, getpid(), n->argv, n->envp) < 0)
 		n->err = errno;
 }
 
@@ -132,7 +141,7 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 
 	/* Written by PID 1 itself, before the relay exists: init runs other
 	 * wrapped programs at once, and its own records must come first. */
-	r = capfile_append_execve(cf, 1, argv, envp) < 0 ? -1 :
+	r = append_execve(cf, 1, argv, envp) < 0 ? -1 :
 	    spawn_relay(&sp, mode);
 	if (r < 0) {
 		int err = errno;

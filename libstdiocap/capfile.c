@@ -594,25 +594,6 @@ static int blob_locked(struct capfile *cf, struct frame_head h,
 	return 0;
 }
 
-/* The execve blob to a sink (doc/network.md): record by record, each
- * cut by the sink to its payload size; the blob is never kept for a
- * rotation, a sink has no file to empty. */
-static int sink_execve(struct capfile *cf, uint32_t pid, char *const argv[],
-		       char *const envp[])
-{
-	unsigned char buf[FRAME_PAYLOAD_MAX];
-	struct capfile_record rec;
-	struct frame_blob blob;
-
-	rec.data = buf;
-	rec.event = EVENT_EXECVE;
-	frame_blob_init(&blob, argv, envp);
-	while ((rec.len = frame_blob_next(&blob, buf)))
-		if (cf->sink(cf, pid, &rec, 1) < 0)
-			return -1;
-	return 0;
-}
-
 int capfile_append(struct capfile *cf, uint32_t pid,
 		   struct capfile_record *rec, size_t n)
 {
@@ -668,8 +649,6 @@ int capfile_append_execve(struct capfile *cf, uint32_t pid,
 	off_t size;
 	int fresh;
 
-	if (cf->sink)
-		return sink_execve(cf, pid, argv, envp);
 	/* One lock for the whole blob keeps its records consecutive. */
 	if (lock_ex(cf) < 0)
 		return -1;

@@ -7,11 +7,11 @@
  * collector's capture engine stamps it. Sending never waits (the socket
  * is non-blocking) and a record that cannot go now is dropped; its
  * sequence number is spent all the same, so readers count the gap. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "stdiocap.h"
@@ -20,54 +20,117 @@ static const char scheme[] = "udp://";
 
 int netsink_is_url(const char *path)
 {
-	return !strncmp(path, scheme, sizeof scheme - 1);
+	size_t i;
+
+	for (i = 0; scheme[i] && path[i] == scheme[i]; i++)
+		;
+	return !scheme[i];
+}
+
+/* Parsers by hand: musl's inet_pton and strchr would cost 1 KiB of a
+ * wrapper that must stay within 2 KiB of its size without this file
+ * (doc/network.md "Sizes"). Each returns the end of what it took, or
+ * NULL. */
+
+/* A decimal number up to max. */
+static const char *number(const char *p, unsigned long max, unsigned long *v)
+{
+	const char *start = p;
+
+	for (*v = 0; *p >= '0' && *p <= '9' && p - start < 6; p++)
+		*v = *v * 10 + (unsigned long)(*p - '0');
+	return p == start || *v > max ? NULL : p;
+}
+
+/* A.B.C.D into 4 bytes. */
+static const char *ipv4(const char *p, unsigned char *out)
+{
+	unsigned long v;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i && *p++ != '.')
+			return NULL;
+		if (!(p = number(p, 255, &v)))
+			return NULL;
+		out[i] = (unsigned char)v;
+	}
+	return p;
+}
+
+static int hex(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' :
+	       (c | 32) >= 'a' && (c | 32) <= 'f' ? (c | 32) - 'a' + 10 : -1;
+}
+
+/* RFC 4291 text: up to 8 groups, one "::", an IPv4 tail; up to ']'. */
+static const char *ipv6(const char *p, unsigned char *out)
+{
+	unsigned char w[16];
+	int n = 0, gap = -1, d, k;
+	unsigned v;
+
+	if (p[0] == ':' && p[1] == ':') {
+		gap = 0;
+		p += 2;
+	}
+	while (*p != ']' && n < 16) {
+		for (v = 0, k = 0; k < 4 && (d = hex(p[k])) >= 0; k++)
+			v = v << 4 | (unsigned)d;
+		if (p[k] == '.' && n <= 12) {
+			if (!(p = ipv4(p, w + n)))
+				return NULL;
+			n += 4;
+			break;
+		}
+		if (!k)
+			return NULL;
+		w[n++] = v >> 8;
+		w[n++] = v & 0xff;
+		p += k;
+		if (*p == ']')
+			break;
+		if (*p++ != ':')
+			return NULL;
+		if (*p == ':') {
+			if (gap >= 0)
+				return NULL;
+			gap = n;
+			p++;
+		} else if (*p == ']') {
+			return NULL;	/* a single trailing ':' */
+		}
+	}
+	if (*p != ']' || (gap < 0 ? n != 16 : n > 14))
+		return NULL;
+	memset(out, 0, 16);
+	if (gap < 0)
+		gap = n;
+	memcpy(out, w, (size_t)gap);
+	memcpy(out + 16 - (n - gap), w + gap, (size_t)(n - gap));
+	return p + 1;
 }
 
 /* "udp://A.B.C.D[:PORT]" or "udp://[V6][:PORT]": IP literals only (no
- * DNS on a board that may not have a resolver yet). */
+ * DNS on a board that may not have a resolver yet). Returns the address
+ * family, or -1. */
 static int parse(const char *url, struct sockaddr_in6 *sa6,
 		 struct sockaddr_in *sa4)
 {
-	char host[48];
-	const char *p = url + sizeof scheme - 1, *end;
+	const char *p = url + sizeof scheme - 1;
 	unsigned long port = NETSINK_PORT;
-	size_t n;
-	int v6 = *p == '[';
+	int family = *p == '[' ? AF_INET6 : AF_INET;
 
-	if (v6) {
-		end = strchr(++p, ']');
-		if (!end)
-			return -1;
-		n = (size_t)(end++ - p);
-	} else {
-		end = strchr(p, ':');
-		if (!end)
-			end = p + strlen(p);
-		n = (size_t)(end - p);
-	}
-	if (n == 0 || n >= sizeof host)
+	p = family == AF_INET6 ? ipv6(p + 1, sa6->sin6_addr.s6_addr) :
+	    ipv4(p, (unsigned char *)&sa4->sin_addr);
+	if (p && *p == ':')
+		p = number(p + 1, 65535, &port);
+	if (!p || *p || !port)
 		return -1;
-	memcpy(host, p, n);
-	host[n] = 0;
-	if (*end == ':') {
-		if (!end[1])
-			return -1;
-		for (port = 0, p = end + 1; *p >= '0' && *p <= '9'; p++)
-			if ((port = port * 10 + (unsigned long)(*p - '0')) > 65535)
-				return -1;
-		end = p;
-	}
-	if (*end || port == 0)
-		return -1;
-	if (v6) {
-		sa6->sin6_family = AF_INET6;
-		sa6->sin6_port = htons(port);
-		return inet_pton(AF_INET6, host, &sa6->sin6_addr) == 1 ?
-		       AF_INET6 : -1;
-	}
-	sa4->sin_family = AF_INET;
-	sa4->sin_port = htons(port);
-	return inet_pton(AF_INET, host, &sa4->sin_addr) == 1 ? AF_INET : -1;
+	sa6->sin6_family = (sa_family_t)family;	/* sin_family too */
+	sa6->sin6_port = htons((uint16_t)port);	/* sin_port too */
+	return family;
 }
 
 /* One piece of a record as one datagram; 0 also when it was dropped
@@ -81,7 +144,6 @@ static int send_one(int fd, const struct frame_head *h, const void *data)
 	};
 	unsigned char head[FRAME_RECORD_LEN];
 	struct iovec iov[3];
-	struct msghdr m;
 	int refused = 0;
 
 	frame_record_header(head, h);
@@ -91,11 +153,10 @@ static int send_one(int fd, const struct frame_head *h, const void *data)
 	iov[1].iov_len = FRAME_RECORD_LEN - FRAME_PCAP_LEN;
 	iov[2].iov_base = (void *)data;
 	iov[2].iov_len = h->len;
-	memset(&m, 0, sizeof m);
-	m.msg_iov = iov;
-	m.msg_iovlen = 3;
 	for (;;) {
-		if (sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+		/* writev on the connected, non-blocking socket: one
+		 * datagram, and no code of sendmsg's own (300 bytes) */
+		if (writev(fd, iov, 3) >= 0)
 			return 0;
 		/* A capture engine collects without a socket bound to the
 		 * port, so the collector's kernel answers each datagram
@@ -136,6 +197,22 @@ static int netsink_send(struct capfile *cf, uint32_t pid,
 			left -= h.len;
 		} while (left);
 	}
+	return 0;
+}
+
+int netsink_execve(struct capfile *cf, uint32_t pid, char *const argv[],
+		   char *const envp[])
+{
+	unsigned char buf[FRAME_PAYLOAD_MAX];
+	struct capfile_record rec;
+	struct frame_blob blob;
+
+	rec.data = buf;
+	rec.event = EVENT_EXECVE;
+	frame_blob_init(&blob, argv, envp);
+	while ((rec.len = frame_blob_next(&blob, buf)))
+		if (netsink_send(cf, pid, &rec, 1) < 0)
+			return -1;
 	return 0;
 }
 

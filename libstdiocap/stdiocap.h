@@ -228,8 +228,9 @@ struct capfile {
 	void (*wait)(void *ctx, long usec);
 	void *wait_ctx;	uint16_t seq;		/* the next record's sequence number
 				 * (doc/capture-format.md §3.5) */
-	/* Another destination (netsink.c): when set, every record goes to
-	 * sink instead of the file, and fd is the sink's socket. */
+	/* Another destination (netsink.c): when set, every record that
+	 * capfile_append gets goes to sink instead of the file, and fd is
+	 * the sink's socket (its execve records: netsink_execve). */
 	int (*sink)(struct capfile *cf, uint32_t pid,
 		    struct capfile_record *rec, size_t n);
 	size_t sink_payload;	/* the sink's largest payload */
@@ -292,6 +293,11 @@ int netsink_is_url(const char *path);
  * none of those, else what socket/connect said (ENETUNREACH: no route,
  * no interface yet). */
 int netsink_open(struct capfile *cf, const char *url, size_t payload);
+
+/* capfile_append_execve for such a cf (that one needs a file): the blob
+ * as dport-3 records cut to the payload size. Async-signal-safe. */
+int netsink_execve(struct capfile *cf, uint32_t pid, char *const argv[],
+		   char *const envp[]);
 
 /* ---- lineage.c: who ran this program (README "Lineage") */
 
