@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -127,6 +128,26 @@ static void note_execve(void *ctx)
 		n->err = errno;
 }
 
+/* How many records (of at most piece bytes) the execve blob took: the
+ * sequence numbers the vfork child spent. Counted again here because
+ * where vfork is a fork (qemu-user) the child's count never comes back
+ * (doc/capture-format.md §3.5). */
+static uint16_t execve_records(char **argv, char **envp, size_t piece)
+{
+	size_t len = 2, n = 0, r;	/* the two terminators */
+	char **l;
+
+	for (l = argv; *l; l++)
+		len += strlen(*l) + 1;
+	for (l = envp; *l; l++)
+		len += strlen(*l) + 1;
+	for (; len; len -= r) {
+		r = len < FRAME_PAYLOAD_MAX ? len : FRAME_PAYLOAD_MAX;
+		n += (r + piece - 1) / piece;
+	}
+	return (uint16_t)n;
+}
+
 /* doc/stdiocap.1 "PID 1": init must stay PID 1, so the relay moves into a
  * child and the target is executed here. There is no exit record. */
 static int wrap_pid1(const struct applet *a, char **argv, char **envp,
@@ -227,6 +248,8 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 			sig_restore(&ss);
 		return uncaptured(a, argv, envp, path, err, NULL);
 	}
+	cf.seq = execve_records(argv, envp, ENABLE_NET_SINK && cf.sink ?
+				cf.sink_payload : FRAME_PAYLOAD_MAX);
 	if (note.err) {
 		capture_lost(note.err, &cf);
 		capfile_close(&cf);

@@ -73,13 +73,16 @@ on_board() {
 
 # net_collect IFACE FILE [OPTIONS...]: tcpdump writes a pcap stream that
 # netcap.py collect saves until the end marker; tcpdump's first line on
-# stderr ("listening on ...") says the capture is armed.
+# stderr ("listening on ...") says the capture is armed. -B 32768 (32 MB
+# of kernel buffer) and -s 4096 (libpcap sizes its ring's slots by the
+# snapshot length, 256 KiB by default: 128 slots) let a 1 MB burst wait
+# for the saver instead of being "dropped by kernel" (doc/network.md).
 net_collect() {
 	_nc_if=$1 _nc_file=$2
 	shift 2
 	rm -f "$OUT/td.err" "$OUT/td.pipe"
 	mkfifo "$OUT/td.err" "$OUT/td.pipe" || return 1
-	tcpdump -Z root -n -B 32768 -i "$_nc_if" --immediate-mode -U "$@" -w - udp \
+	tcpdump -Z root -n -B 32768 -s 4096 -i "$_nc_if" --immediate-mode -U "$@" -w - udp \
 		>"$OUT/td.pipe" 2>"$OUT/td.err" &
 	NET_TCPDUMP=$!
 	timeout 60 "$PYBIN" "$SRCDIR/tests/helpers/netcap.py" collect \
