@@ -72,7 +72,7 @@ WARNINGS := -Wall -Wextra -Wundef -Wshadow -Wmissing-prototypes \
 ALL_CFLAGS := -std=c99 -D_GNU_SOURCE $(WARNINGS) \
 	-ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pie \
-	-Iinclude -Ilibstdiocap $(CFLAGS) $(call unquote,$(CONFIG_EXTRA_CFLAGS))
+	-Iinclude -Ilibstdiocap -Iapplets -Ireader $(CFLAGS) $(call unquote,$(CONFIG_EXTRA_CFLAGS))
 ALL_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
 	-Wl,-z,common-page-size=64 -Wl,--build-id=none $(STRIP_FLAG) $(LDFLAGS)
 
@@ -82,6 +82,9 @@ endif
 
 LIB_OBJS := $(patsubst %.c,%.o,$(wildcard libstdiocap/*.c))
 APPLET_OBJS := $(patsubst %.c,%.o,$(wildcard applets/*.c))
+# the capture readers (--ps, --tree, --chart, ...): their own directory,
+# built like applets/ (they read the same configuration headers)
+READER_OBJS := $(patsubst %.c,%.o,$(wildcard reader/*.c))
 GEN := include/generated
 STAMP := $(GEN)/toolchain
 
@@ -151,12 +154,12 @@ quiet_cmd_ld = LD      $@
 
 $(LIB_OBJS): %.o: %.c $(STAMP)
 	$(call cmd,cc)
-$(APPLET_OBJS): %.o: %.c $(STAMP) $(GEN)/autoconf.h $(GEN)/applets.h
+$(APPLET_OBJS) $(READER_OBJS): %.o: %.c $(STAMP) $(GEN)/autoconf.h $(GEN)/applets.h
 	$(call cmd,cc)
-stdiocap: $(APPLET_OBJS) $(LIB_OBJS)
+stdiocap: $(APPLET_OBJS) $(READER_OBJS) $(LIB_OBJS)
 	$(call cmd,ld)
 
--include $(LIB_OBJS:.o=.d) $(APPLET_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(APPLET_OBJS:.o=.d) $(READER_OBJS:.o=.d)
 
 # ---- install: never runs the built binary (it may be cross-compiled), and
 # never rebuilds an existing one: `make CROSS_COMPILE=arm-...` then `make
@@ -194,7 +197,7 @@ demo:
 	$(Q)sh scripts/demo
 
 clean:
-	$(Q)rm -f stdiocap scripts/mkapplets applets/*.[od] libstdiocap/*.[od]
+	$(Q)rm -f stdiocap scripts/mkapplets applets/*.[od] reader/*.[od] libstdiocap/*.[od]
 	$(Q)rm -rf include tests/out _install
 distclean: clean
 	$(Q)rm -f .config .config.old defconfig

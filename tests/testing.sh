@@ -367,7 +367,7 @@ tree_copy() {
 	mkdir -p "$1"
 	(cd "$SRCDIR" && tar cf - --exclude='*.o' --exclude='*.d' \
 		--exclude=scripts/mkapplets \
-		Config.in Makefile applets libstdiocap scripts configs doc) |
+		Config.in Makefile applets reader libstdiocap scripts configs doc) |
 		(cd "$1" && tar xf -)
 }
 
