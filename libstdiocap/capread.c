@@ -68,6 +68,15 @@ static int header(struct capread *cr)
 		return -1;
 	p = cr->buf + cr->off;
 	e = frame_global_header_error(p, &val);
+	/* a collector's capture (outer.c): pcapng stays to be read as
+	 * blocks */
+	if (e && e != CAPREAD_NOT_PCAP && e != CAPREAD_VERSION &&
+	    outer_start(cr, p) == 0) {
+		if (e != CAPREAD_PCAPNG)
+			cr->off += FRAME_GLOBAL_LEN;
+		cr->started = 1;
+		return 0;
+	}
 	if (e)
 		return fail(cr, e, val);
 	cr->off += FRAME_GLOBAL_LEN;
@@ -84,10 +93,25 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 
 	if (!cr->started && header(cr) < 0)
 		return -1;
+	if (cr->outer.kind)
+		return outer_next(cr, rec);
 	if (fill(cr, 1) == 0 && cr->len == cr->off)
 		return 0;		/* end of input on a record boundary */
 	if (need(cr, FRAME_PCAP_LEN) < 0)
 		return -1;
+	/* tcpdump -i eth0 writes the header a stdiocap file has: a first
+	 * frame that is not ours makes it a collector's capture */
+	if (!cr->number && cr->offset == FRAME_GLOBAL_LEN &&
+	    fill(cr, FRAME_RECORD_LEN) > 0 &&
+	    memcmp(cr->buf + cr->off + FRAME_PCAP_LEN, frame_ethernet,
+		   sizeof frame_ethernet)) {
+		static const unsigned char ethernet_pcap[FRAME_GLOBAL_LEN] = {
+			0xd4, 0xc3, 0xb2, 0xa1, [20] = 1
+		};
+
+		outer_start(cr, ethernet_pcap);
+		return outer_next(cr, rec);
+	}
 	e = frame_decode_pcap(cr->buf + cr->off, &h, &val);
 	if (e)
 		return fail(cr, e, val);
@@ -104,6 +128,8 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 	rec->event = h.event;
 	rec->data = cr->buf + cr->off + FRAME_RECORD_LEN;
 	rec->len = h.len;
+	rec->seq = h.seq;
+	rec->board_len = 0;
 	cr->off += FRAME_RECORD_LEN + h.len;
 	cr->offset += FRAME_RECORD_LEN + h.len;
 	cr->number++;

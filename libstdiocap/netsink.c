@@ -112,6 +112,22 @@ static const char *ipv6(const char *p, unsigned char *out)
 	return p + 1;
 }
 
+int netsink_addr(const char *s, unsigned char out[16])
+{
+	char v6[48];
+	size_t n;
+	const char *end = ipv4(s, out);
+
+	if (end && !*end)
+		return 4;
+	for (n = 0; s[n] && n < sizeof v6 - 2; n++)
+		v6[n] = s[n];
+	v6[n++] = ']';
+	v6[n] = 0;
+	end = ipv6(v6, out);
+	return end && !*end ? 16 : 0;
+}
+
 /* "udp://A.B.C.D[:PORT]" or "udp://[V6][:PORT]": IP literals only (no
  * DNS on a board that may not have a resolver yet). Returns the address
  * family, or -1. */

@@ -294,6 +294,10 @@ int netsink_is_url(const char *path);
  * no interface yet). */
 int netsink_open(struct capfile *cf, const char *url, size_t payload);
 
+/* An IPv4 ("192.0.2.1") or IPv6 ("2001:db8::1") address into out:
+ * returns its length, 4 or 16, or 0 when s is neither (--board). */
+int netsink_addr(const char *s, unsigned char out[16]);
+
 /* capfile_append_execve for such a cf (that one needs a file): the blob
  * as dport-3 records cut to the payload size. Async-signal-safe. */
 int netsink_execve(struct capfile *cf, uint32_t pid, char *const argv[],
@@ -445,6 +449,26 @@ struct capread_record {
 	enum frame_event event;
 	const unsigned char *data;
 	size_t len;
+	uint16_t seq;		/* its sequence number (capture-format §3.5) */
+	/* the board that sent it, in a collector's capture (outer.c): its
+	 * IPv4 (board_len 4) or IPv6 (16) address; board_len 0 in a file */
+	unsigned char board_len;
+	unsigned char board[16];
+};
+
+/* A collector's capture (outer.c): how to unwrap it. */
+enum { CAPREAD_OUTER_PCAP = 1, CAPREAD_OUTER_PCAPNG = 2, CAPREAD_IFS = 16 };
+struct capread_outer {
+	unsigned char kind;	/* 0: a stdiocap file; CAPREAD_OUTER_* */
+	unsigned char be;	/* big-endian pcap, or pcapng section */
+	unsigned char nsec;	/* pcap: nanosecond timestamps */
+	unsigned char board_len;	/* set by the caller: only this board */
+	unsigned char board[16];
+	uint32_t link;		/* pcap: the link type */
+	unsigned nif;		/* pcapng: interfaces of the section */
+	uint16_t if_link[CAPREAD_IFS];
+	unsigned char if_res[CAPREAD_IFS];	/* if_tsresol */
+	unsigned long skipped;	/* packets that were no record of ours */
 };
 
 /* No allocation: the largest record (58 + 8192 bytes) fits buf twice
@@ -456,6 +480,7 @@ struct capread {
 	uint32_t val, have;
 	unsigned long number;	/* records returned so far */
 	unsigned long long offset;	/* file offset of the next record */
+	struct capread_outer outer;	/* kind 0: a stdiocap file */
 	size_t off, len;
 	unsigned char buf[16384];
 };
@@ -469,5 +494,17 @@ void capread_init(struct capread *cr, int fd);
  * number cr->number + 1 at offset cr->offset. Reads at most sizeof
  * cr->buf bytes ahead and never allocates, whatever the input. */
 int capread_next(struct capread *cr, struct capread_record *rec);
+
+/* ---- outer.c: a collector's capture (doc/network.md "Reading a farm"),
+ * read through capread_next once capread.c hands over */
+
+/* Takes over after the 24 bytes head (already consumed; for pcapng the
+ * section header block is not: cr->off must be at its start) when they
+ * are a pcap of another kind than a stdiocap file's, or pcapng; -1 when
+ * they are no capture outer.c reads. */
+int outer_start(struct capread *cr, const unsigned char *head);
+
+/* The next record of ours, as capread_next says (1, 0, -1). */
+int outer_next(struct capread *cr, struct capread_record *rec);
 
 #endif

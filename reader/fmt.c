@@ -170,3 +170,52 @@ size_t fmt_duration(char *s, const struct inst *p)
 	return fmt_secs(s, ((long long)p->end_sec - p->sec) * 1000000 +
 			   p->end_usec - p->usec);
 }
+
+/* RFC 5952 text of an IPv6 address: lowercase, no leading zeros, the
+ * longest run of two or more zero groups as "::". */
+static size_t fmt_ipv6(char *s, const unsigned char *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned g[8], v;
+	int i, k, run = 0, at = -1, len = 0;
+	size_t n = 0;
+
+	for (i = 0; i < 8; i++) {
+		g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+		len = g[i] ? 0 : len + 1;
+		if (len > run && len >= 2) {
+			run = len;
+			at = i - len + 1;
+		}
+	}
+	for (i = 0; i < 8; i++) {
+		if (i == at) {
+			s[n++] = ':';
+			s[n++] = ':';
+			i += run - 1;
+			continue;
+		}
+		if (i && i != at + run)
+			s[n++] = ':';
+		for (v = g[i], k = 12; k > 0 && !(v >> k); k -= 4)
+			;
+		for (; k >= 0; k -= 4)
+			s[n++] = hex[v >> k & 15];
+	}
+	return n;
+}
+
+size_t fmt_board(char *s, const struct inst *p)
+{
+	size_t n = 0;
+	int i;
+
+	if (p->board_len == 16)
+		return fmt_ipv6(s, p->board);
+	for (i = 0; i < 4 && p->board_len == 4; i++) {
+		if (i)
+			s[n++] = '.';
+		n += fmt_u(s + n, p->board[i]);
+	}
+	return n;
+}

@@ -62,6 +62,7 @@ static struct {
 	struct stat sb;		/* the file being read (--follow) */
 	off_t seen_size;	/* --follow: the file when last read */
 	struct timespec seen_mtime;
+	unsigned char board_len, board[16];	/* --board */
 } rd;
 
 static struct inst *insts;	/* INST_MAX, in the run's mapping */
@@ -71,14 +72,26 @@ static struct {
 } map;				/* the run's memory (read_main) */
 static struct capread cr;
 
+/* capread_init, with the --board filter */
+static void cr_init(void)
+{
+	capread_init(&cr, rd.fd);
+	cr.outer.board_len = rd.board_len;
+	memcpy(cr.outer.board, rd.board, sizeof rd.board);
+}
+
 /* ---- the instance table */
 
-static struct inst *inst_find(uint32_t pid)
+/* A process is its pid on its board (doc/network.md: several boards
+ * in one collector's capture). */
+static struct inst *inst_find(const struct capread_record *r)
 {
 	int i;
 
 	for (i = 0; i < INST_MAX; i++)
-		if (insts[i].seq && insts[i].pid == pid)
+		if (insts[i].seq && insts[i].pid == r->pid &&
+		    insts[i].board_len == r->board_len &&
+		    !memcmp(insts[i].board, r->board, r->board_len))
 			return &insts[i];
 	return NULL;
 }
@@ -108,6 +121,26 @@ static int inst_start(struct inst *p)
 	return rd.cmd->start ? rd.cmd->start(&rd.o, p) : 0;
 }
 
+/* "stdiocap: FILE: pid N (board B): K records lost", never glued over
+ * (doc/network.md "What is lost when"). */
+static void report_lost(const struct inst *p)
+{
+	char pid[FMT_ULL + 1], n[FMT_ULL + 1], b[FMT_BOARD + 10];
+	size_t k;
+
+	pid[fmt_u(pid, p->pid)] = 0;
+	n[fmt_u(n, p->lost)] = 0;
+	k = 0;
+	if (p->board_len) {
+		memcpy(b, " (board ", 8);
+		k = 8 + fmt_board(b + 8, p);
+		b[k++] = ')';
+	}
+	b[k] = 0;
+	msg(rd.o.file, ": pid ", pid, b, ": ", n,
+	    p->lost == 1 ? " record lost" : " records lost");
+}
+
 /* The instance leaves the table: by its exit record or without one. */
 static int inst_close(struct inst *p, enum inst_end end)
 {
@@ -115,6 +148,8 @@ static int inst_close(struct inst *p, enum inst_end end)
 
 	if (!p->started)
 		done = inst_start(p);
+	if (p->lost && p->match)
+		report_lost(p);
 	p->end = end;
 	if (end == INST_EXITED && rd.cmd->exit)
 		done |= rd.cmd->exit(&rd.o, p);
@@ -153,6 +188,9 @@ static struct inst *inst_new(const struct capread_record *r)
 	p->ppid = r->ppid;
 	p->sec = p->end_sec = r->sec;
 	p->usec = p->end_usec = r->usec;
+	p->board_len = r->board_len;
+	memcpy(p->board, r->board, r->board_len);
+	p->last_seq = r->seq - 1;	/* no gap before the first */
 	frame_split_init(&p->split);
 	return p;
 }
@@ -168,7 +206,7 @@ static int on_record(const struct capread_record *r)
 		rd.o.base_sec = r->sec;
 		rd.o.base_usec = r->usec;
 	}
-	p = inst_find(r->pid);
+	p = inst_find(r);
 	if (rd.blob && (rd.blob != p || r->event != EVENT_EXECVE) &&
 	    inst_start(rd.blob))
 		return 1;
@@ -184,6 +222,11 @@ static int on_record(const struct capread_record *r)
 		p = inst_new(r);
 	}
 	p->last = cr.number;
+	/* records lost between two of its own (doc/capture-format.md
+	 * §3.5); all zero: a capture older than sequence numbers */
+	if (r->seq || p->last_seq)
+		p->lost += (uint16_t)(r->seq - p->last_seq - 1);
+	p->last_seq = r->seq;
 	if (r->event == EVENT_EXECVE) {
 		frame_split_feed(&p->split, r->data, r->len);
 		n = r->len < INST_HEAD - p->hlen ? r->len : INST_HEAD - p->hlen;
@@ -310,7 +353,7 @@ static int reread(off_t pos)
 
 	if (lseek(rd.fd, pos, SEEK_SET) < 0)
 		return -1;
-	capread_init(&cr, rd.fd);
+	cr_init();
 	if (pos) {
 		cr.started = 1;
 		cr.offset = pos;
@@ -439,7 +482,7 @@ static int run(void)
 		    "stdout to a file)");
 		return 1;
 	}
-	capread_init(&cr, rd.fd);
+	cr_init();
 	while ((n = next(&r)) > 0)
 		if (on_record(&r))
 			break;
@@ -512,7 +555,7 @@ static const struct opt {
 	{ "--follow", OPT_FOLLOW }, { "--env", OPT_ENV },
 	{ "--env-diff", OPT_ENV_DIFF }, { "--pid", OPT_PID },
 	{ "--name", OPT_NAME }, { "--stream", OPT_STREAM },
-	{ "--instance", OPT_INSTANCE },
+	{ "--instance", OPT_INSTANCE }, { "--board", OPT_BOARD },
 };
 
 static int parse(int argc, char **argv)
@@ -553,6 +596,9 @@ static int parse(int argc, char **argv)
 		} else if (flag == OPT_STREAM) {
 			s = read_parse_stream(v);
 			rd.o.streams |= 1u << (s & 3);	/* s < 0: refused */
+		} else if (flag == OPT_BOARD) {
+			rd.board_len = netsink_addr(v, rd.board);
+			s = rd.board_len ? 0 : -1;
 		} else if (flag == OPT_INSTANCE) {
 			s = read_parse_u32(v, &rd.o.instance);
 			if (!rd.o.instance)

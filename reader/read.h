@@ -55,6 +55,7 @@ enum {
 	OPT_NAME = 1 << 4,	/* --name NAME */
 	OPT_STREAM = 1 << 5,	/* --stream in|out|err, repeatable */
 	OPT_INSTANCE = 1 << 6,	/* --instance K */
+	OPT_BOARD = 1 << 7,	/* --board ADDR (doc/network.md) */
 };
 
 struct read_opts {
@@ -97,6 +98,12 @@ struct inst {
 	unsigned char started;	/* start hook called */
 	unsigned char io;	/* a stdin/stdout/stderr record was seen */
 	uint32_t ref;		/* the command's own use (tree: its node) */
+	/* a collector's capture (doc/network.md): the board that sent it
+	 * (board_len 0 in a file), its records lost (sequence gaps) */
+	unsigned long lost;
+	uint16_t last_seq;
+	unsigned char board_len;
+	unsigned char board[16];
 	struct frame_split split;	/* its execve blob so far */
 	unsigned hlen;		/* bytes of head used */
 	unsigned char head[INST_HEAD];
@@ -150,6 +157,10 @@ size_t fmt_status(char *s, uint32_t status);	/* "exit 3", ... */
 size_t fmt_esc(char *s, const unsigned char *p, size_t n, int quoted);
 /* how an instance ended: its exit status, or why it has none */
 size_t fmt_end(char *s, const struct inst *p);
+/* the board an instance came from, "10.77.1.2" or "fd77:1::2"; 0 bytes
+ * in a file capture */
+enum { FMT_BOARD = 40 };
+size_t fmt_board(char *s, const struct inst *p);
 /* its duration, from its first record to its exit record; "-" without */
 size_t fmt_duration(char *s, const struct inst *p);
 

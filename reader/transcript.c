@@ -251,7 +251,7 @@ static int tr_exit(const struct read_opts *o, struct inst *p)
 const struct read_cmd read_transcript = {
 	.mem = sizeof(struct tr),
 	.opts = OPT_ENV | OPT_ENV_DIFF | OPT_PID | OPT_NAME | OPT_STREAM |
-		OPT_FOLLOW,
+		OPT_FOLLOW | OPT_BOARD,
 	.begin = tr_begin,
 	.exec = tr_exec,
 	.start = tr_start,
