@@ -4,7 +4,10 @@
 # namespaces the test creates: the test file itself runs in a fresh one
 # (the collector's side, net_enter), each board is a process holding
 # another (net_board), joined by a veth pair with addresses picked inside
-# them. Never a real network, never an address outside them.
+# them. Never a real network, never an address outside them. Scripts
+# given to sh -c are single-quoted on purpose: they get their values as
+# "$1"..., never by splicing text into code.
+# shellcheck disable=SC2016
 #
 #   net_enter "$0"             re-runs the test file in a new network
 #                              namespace (or SKIPs: not root, no unshare/ip)
@@ -66,6 +69,7 @@ net_board() {
 }
 
 on_board() {
+	_ob_pid=
 	eval "_ob_pid=\$BOARD_$1"
 	shift
 	nsenter -t "$_ob_pid" -n "$@"
