@@ -71,7 +71,7 @@ static int header(struct capread *cr)
 	/* a collector's capture (outer.c): pcapng stays to be read as
 	 * blocks */
 	if (e && e != CAPREAD_NOT_PCAP && e != CAPREAD_VERSION &&
-	    outer_start(cr, p) == 0) {
+	    outer_start(cr, p, e, val) == 0) {
 		if (e != CAPREAD_PCAPNG)
 			cr->off += FRAME_GLOBAL_LEN;
 		cr->started = 1;
@@ -109,7 +109,7 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 			0xd4, 0xc3, 0xb2, 0xa1, [20] = 1
 		};
 
-		outer_start(cr, ethernet_pcap);
+		outer_start(cr, ethernet_pcap, CAPREAD_FRAME, 0);
 		return outer_next(cr, rec);
 	}
 	e = frame_decode_pcap(cr->buf + cr->off, &h, &val);

@@ -307,12 +307,15 @@ static int next_pcap(struct capread *cr, struct capread_record *rec)
 	}
 }
 
-int outer_start(struct capread *cr, const unsigned char *head)
+int outer_start(struct capread *cr, const unsigned char *head,
+		enum capread_error why, uint32_t why_val)
 {
 	struct capread_outer *o = &cr->outer;
 	uint32_t magic = get32(head, 0);
 
 	o->kind = 0;
+	o->why = why;
+	o->why_val = why_val;
 	if (magic == 0x0a0d0d0a) {
 		o->kind = CAPREAD_OUTER_PCAPNG;
 		o->be = get32(head + 8, 1) == 0x1a2b3c4d;
@@ -336,8 +339,19 @@ int outer_start(struct capread *cr, const unsigned char *head)
 
 int outer_next(struct capread *cr, struct capread_record *rec)
 {
+	int r;
+
 	rec->ppid = 0;
 	rec->board_len = 0;
-	return cr->outer.kind == CAPREAD_OUTER_PCAPNG ? next_pcapng(cr, rec) :
-	       next_pcap(cr, rec);
+	r = cr->outer.kind == CAPREAD_OUTER_PCAPNG ? next_pcapng(cr, rec) :
+	    next_pcap(cr, rec);
+	if (r > 0 || cr->number)
+		return r;
+	/* not one record of ours: no capture of ours after all, and the
+	 * error is the one a stdiocap file's reader gives */
+	if (cr->outer.why == CAPREAD_FRAME)
+		cr->offset = FRAME_GLOBAL_LEN;	/* its first frame */
+	else
+		cr->started = 0;	/* its global header */
+	return fail(cr, cr->outer.why, cr->outer.why_val);
 }

@@ -469,6 +469,10 @@ struct capread_outer {
 	uint16_t if_link[CAPREAD_IFS];
 	unsigned char if_res[CAPREAD_IFS];	/* if_tsresol */
 	unsigned long skipped;	/* packets that were no record of ours */
+	/* what capread.c would have said: the error when the input ends
+	 * without one record of ours (then it was no capture of ours) */
+	enum capread_error why;
+	uint32_t why_val;
 };
 
 /* No allocation: the largest record (58 + 8192 bytes) fits buf twice
@@ -502,7 +506,8 @@ int capread_next(struct capread *cr, struct capread_record *rec);
  * section header block is not: cr->off must be at its start) when they
  * are a pcap of another kind than a stdiocap file's, or pcapng; -1 when
  * they are no capture outer.c reads. */
-int outer_start(struct capread *cr, const unsigned char *head);
+int outer_start(struct capread *cr, const unsigned char *head,
+		enum capread_error why, uint32_t why_val);
 
 /* The next record of ours, as capread_next says (1, 0, -1). */
 int outer_next(struct capread *cr, struct capread_record *rec);
