@@ -93,6 +93,26 @@ void msg_parts(const char *const *part, unsigned n, int err);
 # define USAGE_CHART ""
 # define CONFIG_READER_CHART_MAX 1
 #endif
+/* console.c: --console-dump [FILE] (CONFIG_CONSOLE_DUMP) and, with the
+ * readers, --console-restore LOG OUT (doc/network.md "Over the
+ * console"); console_main runs argv[0] = that option. */
+#ifdef CONFIG_CONSOLE_DUMP
+# define ENABLE_CONSOLE_DUMP 1
+# define USAGE_CONSOLE \
+	"  --console-dump [FILE]   the capture as text for a serial console\n"
+#else
+# define ENABLE_CONSOLE_DUMP 0
+# define USAGE_CONSOLE ""
+#endif
+#ifdef CONFIG_READER
+# define USAGE_RESTORE \
+	"  --console-restore LOG OUT.pcap   the capture back from a console log\n"
+#else
+# define USAGE_RESTORE ""
+#endif
+int console_is_command(const char *arg);
+int console_main(int argc, char **argv, char **envp);
+
 int read_is_command(const char *arg);
 int read_main(int argc, char **argv);
 

@@ -18,7 +18,9 @@ static const char usage[] =
 	CONFIG_DEFAULT_PCAP ").\n"
 	"  --list   one line NAME TARGET per applet\n"
 	"  --help   this text\n"
-	USAGE_READER;
+	USAGE_CONSOLE
+	USAGE_READER
+	USAGE_RESTORE;
 
 /* A scan stops early in the sorted table; bsearch() and its callback
  * cost about 100 bytes more than this loop, for tables of a few dozen
@@ -117,6 +119,8 @@ static int multiplexer(int argc, char **argv, char **envp)
 		return list();
 	if (read_is_command(argv[1]))
 		return read_main(argc - 1, argv + 1);
+	if ((ENABLE_CONSOLE_DUMP || ENABLE_READER) && console_is_command(argv[1]))
+		return console_main(argc - 1, argv + 1, envp);
 	if (argv[1][0] == '-') {
 		msg(argv[1], ": unknown option (try --help)");
 		return RC_USAGE;
