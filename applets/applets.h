@@ -106,7 +106,9 @@ void msg_parts(const char *const *part, unsigned n, int err);
 #endif
 #ifdef CONFIG_READER
 # define USAGE_RESTORE \
-	"  --console-restore LOG OUT.pcap   the capture back from a console log\n"
+	"  --console-restore LOG OUT.pcap   the capture back from a console log\n" \
+	"A reader also reads a collector's capture (tcpdump, dumpcap: VXLAN),\n" \
+	"  --board ADDR   only what the board at ADDR sent\n"
 #else
 # define USAGE_RESTORE ""
 #endif
