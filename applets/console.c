@@ -48,7 +48,7 @@ static uint32_t crc32_add(uint32_t crc, const unsigned char *p, size_t n)
 	return ~crc;
 }
 
-static size_t put_u(char *s, unsigned long long v)
+static size_t put_u(char *s, unsigned long v)
 {
 	char d[20];
 	size_t n = 0, k = 0;
@@ -430,7 +430,7 @@ int console_main(int argc, char **argv, char **envp)
 {
 	const char *path = NULL;
 
-	if (!strcmp(argv[0], "--console-restore")) {
+	if (ENABLE_READER && !strcmp(argv[0], "--console-restore")) {
 		if (argc != 3) {
 			msg("usage: --console-restore LOG OUT.pcap");
 			return RC_USAGE;

@@ -134,16 +134,19 @@ static void note_execve(void *ctx)
  * (doc/capture-format.md §3.5). */
 static uint16_t execve_records(char **argv, char **envp, size_t piece)
 {
-	size_t len = 2, n = 0, r;	/* the two terminators */
+	size_t len = 2, n = 0, r, left;	/* the two terminators */
 	char **l;
 
 	for (l = argv; *l; l++)
 		len += strlen(*l) + 1;
 	for (l = envp; *l; l++)
 		len += strlen(*l) + 1;
+	/* by subtraction: a division by piece would bring libgcc's on
+	 * 32-bit ARM */
 	for (; len; len -= r) {
 		r = len < FRAME_PAYLOAD_MAX ? len : FRAME_PAYLOAD_MAX;
-		n += (r + piece - 1) / piece;
+		for (left = r; left; left -= left < piece ? left : piece)
+			n++;
 	}
 	return (uint16_t)n;
 }
