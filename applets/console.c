@@ -48,14 +48,18 @@ static uint32_t crc32_add(uint32_t crc, const unsigned char *p, size_t n)
 	return ~crc;
 }
 
-static size_t put_u(char *s, unsigned long v)
+/* v / 10 as a multiplication (exact for every 32-bit v): -Os on 32-bit
+ * ARM would call libgcc's division (lineage.c does the same). */
+static size_t put_u(char *s, uint32_t v)
 {
-	char d[20];
+	char d[12];
 	size_t n = 0, k = 0;
+	uint32_t q;
 
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10));
+	do {
+		q = (uint32_t)((uint64_t)v * 0xcccccccdu >> 35);
+		d[n++] = (char)('0' + (v - q * 10));
+	} while ((v = q));
 	while (n)
 		s[k++] = d[--n];
 	return k;
@@ -101,6 +105,11 @@ static int dump(const char *path)
 	}
 	/* what the file holds now: wrappers may append while it prints */
 	size = (unsigned long long)st.st_size;
+	if (size > 0xffffffffu) {	/* days at any console speed */
+		msg(path, ": over 4 GiB, too big for a console");
+		io_close(fd);
+		return 1;
+	}
 	n = put_str(line, mark_begin);
 	n += put_str(line + n, "1 ");
 	n += put_u(line + n, size);
