@@ -75,11 +75,12 @@ void msg_parts(const char *const *part, unsigned n, int err);
 # define USAGE_READER \
 	"\nReading a capture (FILE, or - for stdin; default: the one above):\n" \
 	"  --ps [--pid N] [--name NAME] [--follow] [FILE]   one line per process\n" \
-	"  --tree [--pid N] [FILE]   the process tree (N's subtree)\n" \
+	"  --tree [--pid N] [--name NAME] [FILE]   the process tree (their subtrees)\n" \
 	"  --transcript [--env|--env-diff] [--pid N] [--name NAME]\n" \
 	"     [--stream in|out|err]... [--follow] [FILE]   every event\n" \
 	"  --extract [--instance K] [--follow] PID in|out|err [FILE]\n" \
-	"     one stream of one process, byte for byte\n" USAGE_CHART
+	"     one stream of one process, byte for byte\n" \
+	"  --repair [FILE [OUT]]   a clean copy of a damaged capture\n" USAGE_CHART
 #else
 # define ENABLE_READER 0
 # define USAGE_READER ""

@@ -55,6 +55,9 @@ enum capread_error {
 	CAPREAD_FRAME,		/* not a stdiocap Ethernet/IPv4/UDP frame */
 	CAPREAD_EVENT,		/* val: the UDP destination port, over 4 */
 	CAPREAD_EXIT,		/* val: exit payload length, not 4 */
+	CAPREAD_CUT,		/* val: the record's length; it is cut short
+				 * by a valid record inside it (a torn write
+				 * followed by other writers' records) */
 };
 
 /* The fixed Ethernet header of every record (locally administered MACs,
@@ -447,7 +450,8 @@ struct capread_record {
 	uint32_t ppid;		/* who ran it, from the IPv4 destination
 				 * (README "Lineage"); 0 for 10.0.0.0 */
 	enum frame_event event;
-	const unsigned char *data;
+	const unsigned char *frame;	/* the whole record, header first */
+	const unsigned char *data;	/* its payload, len bytes */
 	size_t len;
 	uint16_t seq;		/* its sequence number (capture-format §3.5) */
 	/* the board that sent it, in a collector's capture (outer.c): its
@@ -469,24 +473,37 @@ struct capread_outer {
 	uint16_t if_link[CAPREAD_IFS];
 	unsigned char if_res[CAPREAD_IFS];	/* if_tsresol */
 	unsigned long skipped;	/* packets that were no record of ours */
+	uint32_t snaplen;	/* of a pcap header like ours (capread.c) */
 	/* what capread.c would have said: the error when the input ends
 	 * without one record of ours (then it was no capture of ours) */
 	enum capread_error why;
 	uint32_t why_val;
 };
 
-/* No allocation: the largest record (58 + 8192 bytes) fits buf twice
- * over. off..len is what was read and not consumed yet. */
+/* No allocation: the largest record (58 + 8192 bytes) fits buf almost
+ * four times over, so a record, the one that may follow inside it and
+ * the header after that are checked in place. off..len is what was read
+ * and not consumed yet. */
 struct capread {
 	int fd;
 	int started;		/* the global header was read and accepted */
+	int resync;		/* skip damage (set by the caller) */
+	int lookahead;		/* reads never block (a regular file): a
+				 * record is checked against the next one */
+	int eof;		/* read(2) returned 0: no more until init */
 	enum capread_error err;	/* why the last capread_next returned -1 */
 	uint32_t val, have;
 	unsigned long number;	/* records returned so far */
 	unsigned long long offset;	/* file offset of the next record */
 	struct capread_outer outer;	/* kind 0: a stdiocap file */
+	/* the damage skipped before the record (or end) just returned:
+	 * gap bytes from gap_at, the first thing wrong there gap_err and
+	 * gap_val; gap 0: none */
+	unsigned long long gap, gap_at;
+	enum capread_error gap_err;
+	uint32_t gap_val;
 	size_t off, len;
-	unsigned char buf[16384];
+	unsigned char buf[32768];
 };
 
 /* Starts reading a capture from fd (any position: a pipe is fine). */
@@ -494,9 +511,14 @@ void capread_init(struct capread *cr, int fd);
 
 /* Reads the global header (first call) and the next record, checked
  * as doc/capture-format.md §9 says. Returns 1 with *rec filled, 0 at a
- * clean end of input (on a record boundary), -1 with cr->err set: the record that failed is
- * number cr->number + 1 at offset cr->offset. Reads at most sizeof
- * cr->buf bytes ahead and never allocates, whatever the input. */
+ * clean end of input (on a record boundary), -1 with cr->err set: the
+ * record that failed is number cr->number + 1 at offset cr->offset.
+ * With cr->resync, damage is skipped instead (a record whose checks
+ * fail, or one torn by the record after it): reading goes on at the
+ * next valid record (§9) and cr->gap says what was skipped; only an
+ * input that ends inside a record is still an error (a torn tail).
+ * Reads at most sizeof cr->buf bytes ahead and never allocates,
+ * whatever the input. */
 int capread_next(struct capread *cr, struct capread_record *rec);
 
 /* ---- outer.c: a collector's capture (doc/network.md "Reading a farm"),

@@ -11,15 +11,17 @@
  *
  * A command of the reader's driver (read.h): it sees the instances
  * through the hooks and keeps a small node per instance, since the
- * picture is drawn at the end. Memory is fixed: CHART_MAX nodes, a pid
- * index and a pool of argv bytes in one mapping made when --chart
- * starts (the wrapper, which shares the binary, commits none of it).
+ * picture is drawn at the end; who ran whom comes from ptree.c, as for
+ * --tree. Memory is fixed: CHART_MAX nodes and a pool of argv bytes in
+ * one mapping made when --chart starts (the wrapper, which shares the
+ * binary, commits none of it).
  * Past CHART_MAX instances the later ones are counted, not drawn; the
  * SVG and one line on stderr say so. Time is linear in the file: one
  * pass, a hashed pid index, one walk of the tree. */
 #include <string.h>
 #include <sys/mman.h>
 
+#include "ptree.h"
 #include "read.h"
 #include "svg.h"
 
@@ -29,7 +31,6 @@
 
 enum {
 	CHART_MAX = CONFIG_READER_CHART_MAX,
-	MAP_SIZE = 2 * CHART_MAX,	/* open addressing: pid -> node */
 	ARGV_KEEP = INST_HEAD,		/* argv bytes kept per node */
 	POOL_SIZE = CHART_MAX * 64,
 	MARKS = 8,			/* output intervals per node */
@@ -45,8 +46,6 @@ enum {
 enum {
 	F_EXEC = 1,	/* its execve record was seen */
 	F_EXITED = 2,	/* its exit record was read */
-	F_EVICTED = 4,	/* the driver's table dropped it: its next
-			 * records come as an instance without execve */
 	F_CUT = 8,	/* argv longer than what was kept */
 	F_MATCH = 16,	/* passes --pid and --name */
 };
@@ -63,35 +62,22 @@ struct node {
 };
 
 static struct {
-	unsigned char *map_base;	/* the mapping: nodes, index, pool */
+	unsigned char *map_base;	/* the mapping: nodes, pool */
 	struct node *in;
-	int32_t *map;		/* node of the latest instance; -1: empty */
-	uint32_t *key;		/* its pid */
+	struct ptree t;		/* node k + 1 of t is in[k] */
 	unsigned char *pool;
 	uint32_t n, pool_len, dropped;
 	const struct read_opts *o;
 	unsigned long long end, cut_at;	/* the last record; the first drop */
 	unsigned long long lo, hi;	/* the time the axis spans: all of
 					 * it, or what --pid/--name show */
-	unsigned long records;		/* records read */
-	unsigned long long offset;	/* the file offset after them */
 	int lineage;		/* a node has a parent in the table */
 	int filter;		/* --pid or --name given */
 } ch;
 
-static const size_t map_len = CHART_MAX * sizeof(struct node) +
-	MAP_SIZE * (sizeof(int32_t) + sizeof(uint32_t)) + POOL_SIZE;
+static const size_t map_len = CHART_MAX * sizeof(struct node) + POOL_SIZE;
 
 /* ---- the nodes */
-
-static uint32_t map_slot(uint32_t pid)
-{
-	uint32_t h = pid * 2654435761u % MAP_SIZE;
-
-	while (ch.map[h] != -1 && ch.key[h] != pid)
-		h = (h + 1) % MAP_SIZE;
-	return h;
-}
 
 /* Microseconds since the capture's first record (0 if the clock went
  * back). */
@@ -159,10 +145,10 @@ static void chart_begin(const struct read_opts *o)
 {
 	if (ch.map_base)
 		munmap(ch.map_base, map_len);
+	ptree_free(&ch.t);
 	memset(&ch, 0, sizeof ch);
 	ch.o = o;
 	ch.filter = !!(o->set & (OPT_PID | OPT_NAME));
-	ch.offset = FRAME_GLOBAL_LEN;
 	/* one mapping, touched only as far as it is used */
 	ch.map_base = mmap(NULL, map_len, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -171,43 +157,19 @@ static void chart_begin(const struct read_opts *o)
 		return;
 	}
 	ch.in = (struct node *)ch.map_base;
-	ch.map = (int32_t *)(ch.in + CHART_MAX);
-	ch.key = (uint32_t *)(ch.map + MAP_SIZE);
-	ch.pool = (unsigned char *)(ch.key + MAP_SIZE);
-	memset(ch.map, 0xff, MAP_SIZE * sizeof *ch.map);	/* -1: empty */
-}
-
-static void chart_exec(struct inst *p, const unsigned char *b, size_t n)
-{
-	(void)p;
-	(void)b;
-	ch.records++;
-	ch.offset += FRAME_RECORD_LEN + n;
+	ch.pool = (unsigned char *)(ch.in + CHART_MAX);
 }
 
 static int chart_start(const struct read_opts *o, struct inst *p)
 {
 	struct node *d;
-	uint32_t h;
 	size_t end = inst_argv_len(p), n;
-	int32_t i;
+	uint32_t k;
 
 	(void)o;
 	if (!ch.map_base)
 		return 0;
-	h = map_slot(p->pid);
-	i = ch.map[h];
-	if (i >= 0 && ch.in[i].flags & F_EVICTED) {
-		/* the driver's table dropped it: without an execve record
-		 * this is the same instance going on; with one, its pid
-		 * was reused and it is over */
-		ch.in[i].flags &= ~F_EVICTED;
-		if (!p->split.len) {
-			p->ref = i + 1;
-			return 0;
-		}
-	}
-	if (ch.n == CHART_MAX) {
+	if (ch.n == CHART_MAX || !(k = ptree_add(&ch.t, p->pid, p->ppid))) {
 		if (!ch.dropped++)
 			ch.cut_at = since(p->sec, p->usec);
 		return 0;
@@ -220,9 +182,8 @@ static int chart_start(const struct read_opts *o, struct inst *p)
 	d->ppid = p->ppid;
 	d->parent = d->child = d->next = -1;
 	d->flags = p->match ? F_MATCH : 0;
-	i = p->ppid != p->pid ? ch.map[map_slot(p->ppid)] : -1;
-	if (i >= 0) {
-		d->parent = i;
+	if (ch.t.node[k].parent) {
+		d->parent = ch.t.node[k].parent - 1;
 		ch.lineage = 1;
 	}
 	if (p->split.len) {
@@ -242,9 +203,6 @@ static int chart_start(const struct read_opts *o, struct inst *p)
 		d->alen = n;
 		ch.pool_len += n;
 	}
-	if (ch.map[h] == -1)
-		ch.key[h] = p->pid;
-	ch.map[h] = ch.n;
 	p->ref = ++ch.n;
 	return 0;
 }
@@ -256,8 +214,6 @@ static int chart_io(const struct read_opts *o, struct inst *p,
 	unsigned long long t = since(r->sec, r->usec);
 
 	(void)o;
-	ch.records++;
-	ch.offset += FRAME_RECORD_LEN + r->len;
 	seen(t);
 	if (!d)
 		return 0;
@@ -269,8 +225,7 @@ static int chart_io(const struct read_opts *o, struct inst *p,
 }
 
 /* An instance ends without exit record: replaced by a new one of its
- * pid, unfinished at the end of the file, or evicted from the driver's
- * table (then it may go on). */
+ * pid, or unfinished at the end of the file. */
 static void chart_gone(const struct read_opts *o, struct inst *p)
 {
 	struct node *d = node_of(p);
@@ -278,18 +233,15 @@ static void chart_gone(const struct read_opts *o, struct inst *p)
 	(void)o;
 	if (!d)
 		return;
+	ptree_end(&ch.t, p->ref);
 	d->last = since(p->end_sec, p->end_usec);
 	seen(d->last);
-	if (p->end == INST_EVICTED)
-		d->flags |= F_EVICTED;
 }
 
 static int chart_exit(const struct read_opts *o, struct inst *p)
 {
 	struct node *d = node_of(p);
 
-	ch.records++;
-	ch.offset += FRAME_RECORD_LEN + FRAME_EXIT_LEN;
 	chart_gone(o, p);
 	if (d) {
 		d->flags |= F_EXITED;
@@ -510,7 +462,7 @@ static void row(const struct node *p, unsigned k, unsigned depth)
 	/* the tooltip: full argv, pid, parent, times, status, bytes */
 	out_str("<g><title>");
 	if (p->flags & F_EXEC) {
-		n = svg_argv_show(buf, sizeof buf, ch.pool + p->argv, p->alen,
+		n = fmt_argv(buf, sizeof buf, 0, ch.pool + p->argv, p->alen,
 				  p->flags & F_CUT, 0);
 		svg_text(buf, n < sizeof buf ? n : sizeof buf);
 	} else {
@@ -547,7 +499,7 @@ static void row(const struct node *p, unsigned k, unsigned depth)
 	/* the label: argv[0]'s basename and the arguments, cut to fit */
 	fit = (GUTTER - 8 - indent) * 10 / CHAR_W10;
 	if (p->flags & F_EXEC)
-		n = svg_argv_show(buf, sizeof buf, ch.pool + p->argv, p->alen,
+		n = fmt_argv(buf, sizeof buf, 0, ch.pool + p->argv, p->alen,
 				  p->flags & F_CUT, 1);
 	else
 		n = 0;
@@ -634,7 +586,7 @@ static int chart_end(const struct read_opts *o)
 {
 	const char *file = o->file;
 	char b[FMT_ULL + 1];
-	unsigned n, y, height, notes = !!o->broken + !!ch.dropped;
+	unsigned n, y, height, notes = !!o->broken + !!ch.dropped + !!o->gaps;
 	int32_t i, root = -1;
 
 	if (!ch.map_base) {
@@ -698,7 +650,7 @@ static int chart_end(const struct read_opts *o)
 		strlen(file) < 100 ? strlen(file) : 100);
 	out_str("</text>\n");
 	text(MARGIN * 10, 420, NULL);
-	if (ch.n || ch.records) {
+	if (ch.n || o->number) {
 		out_str("start ");
 		date_at(0);
 		out_str(" UTC, ");
@@ -753,17 +705,26 @@ static int chart_end(const struct read_opts *o)
 		secs(ch.cut_at);
 		out_str(" s on (the red dashed line) are not drawn</text>\n");
 	}
+	if (o->gaps) {
+		note(&y);
+		out_str("damaged capture: ");
+		out_u(o->gaps);
+		out_str(o->gaps == 1 ? " gap of " : " gaps, ");
+		out_u(o->gap_bytes);
+		out_str(" bytes in all, skipped (stdiocap said where on stderr)</text>\n");
+	}
 	if (o->broken) {
 		note(&y);
 		out_str("damaged capture: drawn up to record ");
-		out_u(ch.records);
+		out_u(o->number);
 		out_str(", the damage is at offset ");
-		out_u(ch.offset);
+		out_u(o->offset);
 		out_str(" (stdiocap said what on stderr)</text>\n");
 	}
 	out_str("</svg>\n");
 	munmap(ch.map_base, map_len);
 	ch.map_base = NULL;
+	ptree_free(&ch.t);
 	if (!ch.dropped)
 		return 0;
 	b[fmt_u(b, ch.dropped)] = 0;
@@ -786,7 +747,6 @@ const struct read_cmd read_chart = {
 	.opts = OPT_PID | OPT_NAME | OPT_BOARD,
 	.check = chart_check,
 	.begin = IF_CHART(chart_begin),
-	.exec = IF_CHART(chart_exec),
 	.start = IF_CHART(chart_start),
 	.io = IF_CHART(chart_io),
 	.exit = IF_CHART(chart_exit),

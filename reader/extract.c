@@ -33,7 +33,6 @@ static int ex_start(const struct read_opts *o, struct inst *p)
 {
 	if (p->pid == o->pid && (p->split.len || !ex.seen) &&
 	    ++ex.seen == o->instance) {
-		p->pinned = 1;	/* its records must reach io */
 		p->ref = ex.found = 1;
 	}
 	return 0;
@@ -57,7 +56,7 @@ static int ex_end(const struct read_opts *o)
 {
 	char k[FMT_ULL + 1], pid[FMT_ULL + 1];
 
-	if (ex.found || o->broken)
+	if (ex.found || o->broken || o->gaps)
 		return 0;
 	k[fmt_u(k, o->instance)] = 0;
 	pid[fmt_u(pid, o->pid)] = 0;

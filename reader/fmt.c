@@ -1,10 +1,10 @@
-/* fmt.c - the reader's formatters: numbers, times, dates, wait statuses
- * and C escapes, each into the caller's array, returning the length
- * (skalibs' *_fmt style). Pure: no state, no I/O.
+/* fmt.c - the reader's formatters: numbers, times, dates, wait statuses,
+ * C escapes and argv, each into the caller's array, returning the length
+ * (skalibs' *_fmt style). Pure: no state, no I/O, no reader type.
  * SPDX-License-Identifier: MIT */
 #include <string.h>
 
-#include "read.h"
+#include "fmt.h"
 
 size_t fmt_u(char *s, unsigned long long v)
 {
@@ -148,27 +148,72 @@ size_t fmt_esc(char *s, const unsigned char *p, size_t n, int quoted)
 	return o - s;
 }
 
-size_t fmt_end(char *s, const struct inst *p)
+size_t fmt_end(char *s, const char *why, uint32_t status)
 {
-	static const char *const why[] = {
-		[INST_LIVE] = "running",
-		[INST_REPLACED] = "no exit record",
-		[INST_EVICTED] = "(table full)",
-		[INST_UNFINISHED] = "unfinished",
-	};
-
-	return p->end == INST_EXITED ? fmt_status(s, p->status) :
-	       fmt_str(s, why[p->end]);
+	return why ? fmt_str(s, why) : fmt_status(s, status);
 }
 
-size_t fmt_duration(char *s, const struct inst *p)
+size_t fmt_duration(char *s, int known, uint32_t sec, uint32_t usec,
+		    uint32_t end_sec, uint32_t end_usec)
 {
-	if (p->end != INST_EXITED) {
+	if (!known) {
 		*s = '-';
 		return 1;
 	}
-	return fmt_secs(s, ((long long)p->end_sec - p->sec) * 1000000 +
-			   p->end_usec - p->usec);
+	return fmt_secs(s, ((long long)end_sec - sec) * 1000000 +
+			   end_usec - (long long)usec);
+}
+
+/* Appends t (n bytes) to the text at *len, keeping the part of it that
+ * falls in from..from+cap; *len counts all of it. */
+static void put(char *dst, size_t cap, size_t from, size_t *len,
+		const char *t, size_t n)
+{
+	size_t lo = *len > from ? *len : from, hi = *len + n;
+
+	if (hi > from + cap)
+		hi = from + cap;
+	if (lo < hi)
+		memcpy(dst + (lo - from), t + (lo - *len), hi - lo);
+	*len += n;
+}
+
+size_t fmt_argv(char *dst, size_t cap, size_t from, const unsigned char *b,
+		size_t n, int cut, int base)
+{
+	const unsigned char *z, *end = b + n, *s;
+	char e[FMT_ESC(16)];
+	size_t len = 0, k;
+	int q, first = 1;
+
+	while (b < end) {
+		z = memchr(b, 0, end - b);
+		if (!z)
+			z = end;
+		s = b;
+		if (first && base) {	/* argv[0]'s basename */
+			for (s = z; s > b && s[-1] != '/'; s--)
+				;
+			if (s == z)
+				s = b;
+		}
+		if (!first)
+			put(dst, cap, from, &len, " ", 1);
+		q = z == s || memchr(s, ' ', z - s) || memchr(s, '"', z - s);
+		if (q)
+			put(dst, cap, from, &len, "\"", 1);
+		for (; s < z; s += k) {
+			k = z - s < 16 ? (size_t)(z - s) : 16;
+			put(dst, cap, from, &len, e, fmt_esc(e, s, k, q));
+		}
+		if (q)
+			put(dst, cap, from, &len, "\"", 1);
+		first = 0;
+		b = z < end ? z + 1 : end;
+	}
+	if (cut)
+		put(dst, cap, from, &len, " ..." + first, 4 - first);
+	return len;
 }
 
 /* RFC 5952 text of an IPv6 address: lowercase, no leading zeros, the
@@ -205,17 +250,17 @@ static size_t fmt_ipv6(char *s, const unsigned char *a)
 	return n;
 }
 
-size_t fmt_board(char *s, const struct inst *p)
+size_t fmt_board(char *s, const unsigned char *addr, size_t len)
 {
 	size_t n = 0;
 	int i;
 
-	if (p->board_len == 16)
-		return fmt_ipv6(s, p->board);
-	for (i = 0; i < 4 && p->board_len == 4; i++) {
+	if (len == 16)
+		return fmt_ipv6(s, addr);
+	for (i = 0; i < 4 && len == 4; i++) {
 		if (i)
 			s[n++] = '.';
-		n += fmt_u(s + n, p->board[i]);
+		n += fmt_u(s + n, addr[i]);
 	}
 	return n;
 }

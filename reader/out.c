@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "read.h"
+#include "fmt.h"
+#include "out.h"
+#include "stdiocap.h"
 
 static struct {
 	int err;	/* errno of a failed write: nothing more is written */
@@ -102,28 +104,15 @@ void out_esc(const unsigned char *p, size_t n, int quoted)
 	}
 }
 
-/* Each argument escaped, in double quotes when it is empty or holds ' '
- * or '"', so the line reads back as a shell would split it. */
 void out_argv(const unsigned char *b, size_t n, size_t end)
 {
-	const unsigned char *z, *stop, *start = b;
-	int q, more = !end || end > n;
+	char buf[1024];
+	size_t from = 0, len, cut = !end || end > n;
 
-	stop = b + (more ? n : end - 1);
-	while (b < stop) {
-		z = memchr(b, 0, stop - b);
-		if (!z)
-			z = stop;
-		q = z == b || memchr(b, ' ', z - b) || memchr(b, '"', z - b);
-		if (q)
-			out_ch('"');
-		out_esc(b, z - b, q);
-		if (q)
-			out_ch('"');
-		b = z < stop ? z + 1 : stop;
-		if (b < stop)
-			out_ch(' ');
-	}
-	if (more)
-		out_str(b > start ? " ..." : "...");
+	do {
+		len = fmt_argv(buf, sizeof buf, from, b, cut ? n : end - 1,
+			       cut, 0);
+		out_mem(buf, len - from < sizeof buf ? len - from : sizeof buf);
+		from += sizeof buf;
+	} while (from < len);
 }

@@ -26,19 +26,19 @@ static void ps_line(const struct read_opts *o, struct inst *p)
 	out_ch(' ');
 	out_mem(b, fmt_date(b, p->sec, p->usec));
 	out_ch(' ');
-	out_pad(b, fmt_duration(b, p), 10, 1);
+	out_pad(b, inst_fmt_duration(b, p), 10, 1);
 	for (i = 0; i < 3; i++) {
 		out_ch(' ');
 		out_pad(b, fmt_u(b, p->bytes[i]), 8, 1);
 	}
 	out_ch(' ');
-	out_pad(b, fmt_end(b, p), 18, 0);
+	out_pad(b, inst_fmt_end(b, p), 18, 0);
 	out_ch(' ');
 	/* a collector's capture (doc/network.md): the board, and what the
 	 * network lost of this process */
 	if (p->board_len) {
 		out_ch('[');
-		out_mem(b, fmt_board(b, p));
+		out_mem(b, fmt_board(b, p->board, p->board_len));
 		out_str("] ");
 	}
 	if (p->lost) {

@@ -2,19 +2,21 @@
  * record loop and the instance table; the commands are hooks (read.h).
  * SPDX-License-Identifier: MIT
  *
- * One pass over the capture in file order, in fixed memory mapped per
- * run (--tree excepted: it keeps one small node per process).
- * Everything compiles in every configuration; with CONFIG_READER=n only read_main's refusal is
- * left after --gc-sections.
+ * One pass over the capture in file order. Memory grows with the
+ * processes alive at once (inst.c) and, for --tree and --chart, with
+ * the processes of the capture (ptree.c), within the budget of mem.h.
+ * Everything compiles in every configuration; with CONFIG_READER=n only
+ * read_main's refusal is left after --gc-sections.
  *
  * Rules (README "Reading a capture"):
  * - An instance is a PID from its execve records to its exit record. An
  *   execve record for a PID that already did I/O or has a whole blob
  *   starts a new instance: the PID was reused, so its predecessor ended
  *   without an exit record (INST_REPLACED).
- * - Up to INST_MAX instances are live at once; a new one beyond that
- *   evicts the least recently active (INST_EVICTED), whose later records
- *   count as a process without execve record (argv "...").
+ * - Every live instance stays in the table until its exit record, its
+ *   PID's next execve or the end: all commands see the same processes.
+ *   When memory runs out (a cgroup, ulimit -v) the reading stops with
+ *   "out of memory" and exit 1, after what was read is shown.
  * - At the end of the input, instances without an exit record are
  *   INST_UNFINISHED: still running when the file was read, or their
  *   wrapper was killed (SIGKILL, a power cut).
@@ -27,27 +29,34 @@
  * - A torn last record (the input ends inside it): what came before is
  *   shown, then one line naming it, exit 1; --follow waits for it to be
  *   completed or cut off by the next writer.
- * - Other errors stop the reading alike:
- *   "stdiocap: FILE: record N at offset O: WHAT", exit 1. */
+ * - Damage anywhere else (a record that fails the checks, zeros or junk
+ *   in the middle, a record torn by the next one) is skipped: one line
+ *   "stdiocap: FILE: offset O: N bytes skipped (WHAT)" per gap, then the
+ *   reading goes on at the next valid record (capread.c), and the exit
+ *   status is 1 at the end. Only what is not a capture at all stops at
+ *   its global header.
+ * - FILE is opened without blocking and must be a regular file (a FIFO
+ *   or a device at the capture's path is refused); one written by
+ *   another user is read with a note naming its owner. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "read.h"
-
-enum { INST_MAX = 256 };
 
 /* The commands, and their names in the same order: the names alone, so
  * that a build without the reader links none of the commands. */
 static const struct read_cmd *const cmds[] = {
 	&read_ps, &read_tree, &read_transcript, &read_extract, &read_chart,
+	&read_repair,
 };
-static const char names[] = "--ps\0--tree\0--transcript\0--extract\0--chart\0";
+static const char names[] =
+	"--ps\0--tree\0--transcript\0--extract\0--chart\0--repair\0";
 
 /* All state of one run; read_main clears it. */
 static struct {
@@ -62,54 +71,43 @@ static struct {
 	struct stat sb;		/* the file being read (--follow) */
 	off_t seen_size;	/* --follow: the file when last read */
 	struct timespec seen_mtime;
+	int nomem;		/* the table could not grow: stopped */
+	char *pos[5];		/* the positional arguments */
+	struct capread *cr;	/* in the run's memory */
+	struct {
+		void *p;
+		size_t n;
+	} mem;			/* the command's o->mem */
 	unsigned char board_len, board[16];	/* --board */
+	unsigned char (*boards)[17];	/* length, address (board_key) */
+	unsigned nboards;
 } rd;
 
-static struct inst *insts;	/* INST_MAX, in the run's mapping */
-static struct {
-	void *p;
-	size_t n;
-} map;				/* the run's memory (read_main) */
-static struct capread cr;
-
-/* capread_init, with the --board filter */
-static void cr_init(void)
+/* A collector's capture (doc/network.md): a process is its pid on its
+ * board. The board's index (from 1, in order of appearance) goes above
+ * the 24 bits of the pid in the table's key; past 255 boards the last
+ * index is shared. */
+enum { BOARDS = 255 };
+static uint32_t board_key(const struct capread_record *r)
 {
-	capread_init(&cr, rd.fd);
-	cr.outer.board_len = rd.board_len;
-	memcpy(cr.outer.board, rd.board, sizeof rd.board);
+	unsigned i;
+
+	if (!r->board_len)
+		return r->pid;
+	if (!rd.boards && !(rd.boards = mem_alloc(BOARDS * sizeof *rd.boards)))
+		return r->pid;
+	for (i = 0; i < rd.nboards; i++)
+		if (rd.boards[i][0] == r->board_len &&
+		    !memcmp(rd.boards[i] + 1, r->board, r->board_len))
+			break;
+	if (i == rd.nboards && i < BOARDS) {
+		rd.boards[i][0] = r->board_len;
+		memcpy(rd.boards[i] + 1, r->board, r->board_len);
+		rd.nboards++;
+	}
+	return r->pid | (uint32_t)(i < BOARDS ? i + 1 : BOARDS) << 24;
 }
 
-/* ---- the instance table */
-
-/* A process is its pid on its board (doc/network.md: several boards
- * in one collector's capture). */
-static struct inst *inst_find(const struct capread_record *r)
-{
-	int i;
-
-	for (i = 0; i < INST_MAX; i++)
-		if (insts[i].seq && insts[i].pid == r->pid &&
-		    insts[i].board_len == r->board_len &&
-		    !memcmp(insts[i].board, r->board, r->board_len))
-			return &insts[i];
-	return NULL;
-}
-
-/* --name NAME matches argv[0], or its basename without a login '-'. */
-static int name_matches(const struct inst *p, const char *name)
-{
-	const unsigned char *z = memchr(p->head, 0, p->hlen), *b;
-	size_t n = z ? (size_t)(z - p->head) : p->hlen, l = strlen(name);
-
-	if (n == l && !memcmp(p->head, name, l))
-		return 1;
-	for (b = p->head + n; b > p->head && b[-1] != '/'; b--)
-		;
-	if (b < p->head + n && *b == '-')
-		b++;
-	return (size_t)(p->head + n - b) == l && !memcmp(b, name, l);
-}
 
 static int inst_start(struct inst *p)
 {
@@ -117,7 +115,7 @@ static int inst_start(struct inst *p)
 		rd.blob = NULL;
 	p->started = 1;
 	p->match = (!(rd.o.set & OPT_PID) || p->pid == rd.o.pid) &&
-		   (!(rd.o.set & OPT_NAME) || name_matches(p, rd.o.name));
+		   (!(rd.o.set & OPT_NAME) || inst_name_matches(p, rd.o.name));
 	return rd.cmd->start ? rd.cmd->start(&rd.o, p) : 0;
 }
 
@@ -133,7 +131,7 @@ static void report_lost(const struct inst *p)
 	k = 0;
 	if (p->board_len) {
 		memcpy(b, " (board ", 8);
-		k = 8 + fmt_board(b + 8, p);
+		k = 8 + fmt_board(b + 8, p->board, p->board_len);
 		b[k++] = ')';
 	}
 	b[k] = 0;
@@ -155,36 +153,26 @@ static int inst_close(struct inst *p, enum inst_end end)
 		done |= rd.cmd->exit(&rd.o, p);
 	else if (end != INST_EXITED && rd.cmd->gone)
 		rd.cmd->gone(&rd.o, p);
-	p->seq = 0;
+	inst_free(p);
 	return done;
 }
 
-/* Makes room for one more instance: evicts the least recently active
- * one not pinned when all slots are taken. */
-static int inst_room(void)
+/* A new instance for the PID of r; NULL when memory ran out (said). */
+static struct inst *inst_open(const struct capread_record *r)
 {
-	struct inst *p = NULL;
-	int i;
+	struct inst *p = inst_new(board_key(r));
+	char n[FMT_ULL + 1], k[FMT_ULL + 1], o[FMT_ULL + 1];
 
-	for (i = 0; i < INST_MAX; i++) {
-		if (!insts[i].seq)
-			return 0;
-		if (!insts[i].pinned && (!p || insts[i].last < p->last))
-			p = &insts[i];
+	if (!p) {
+		n[fmt_u(n, rd.o.number)] = 0;
+		o[fmt_u(o, rd.o.offset)] = 0;
+		k[fmt_u(k, inst_live())] = 0;
+		msg(rd.o.file, ": record ", n, " at offset ", o,
+		    ": out of memory with ", k, " processes alive at once");
+		rd.nomem = 1;
+		return NULL;
 	}
-	return p ? inst_close(p, INST_EVICTED) : 0;
-}
-
-/* A free slot for the PID of r (inst_room made sure there is one). */
-static struct inst *inst_new(const struct capread_record *r)
-{
-	struct inst *p = insts;
-
-	while (p->seq)
-		p++;
-	memset(p, 0, offsetof(struct inst, head));
 	p->seq = ++rd.seq;
-	p->pid = r->pid;
 	p->ppid = r->ppid;
 	p->sec = p->end_sec = r->sec;
 	p->usec = p->end_usec = r->usec;
@@ -206,7 +194,9 @@ static int on_record(const struct capread_record *r)
 		rd.o.base_sec = r->sec;
 		rd.o.base_usec = r->usec;
 	}
-	p = inst_find(r);
+	if (rd.cmd->record && rd.cmd->record(&rd.o, r))
+		return 1;
+	p = inst_find(board_key(r));
 	if (rd.blob && (rd.blob != p || r->event != EVENT_EXECVE) &&
 	    inst_start(rd.blob))
 		return 1;
@@ -216,12 +206,8 @@ static int on_record(const struct capread_record *r)
 			return 1;
 		p = NULL;
 	}
-	if (!p) {
-		if (inst_room())
-			return 1;
-		p = inst_new(r);
-	}
-	p->last = cr.number;
+	if (!p && !(p = inst_open(r)))
+		return 1;
 	/* records lost between two of its own (doc/capture-format.md
 	 * §3.5); all zero: a capture older than sequence numbers */
 	if (r->seq || p->last_seq)
@@ -260,80 +246,177 @@ static int on_record(const struct capread_record *r)
 static void end_of_input(void)
 {
 	struct inst *p;
-	int i;
 
 	if (rd.blob)
 		inst_start(rd.blob);
-	for (;;) {
-		p = NULL;
-		for (i = 0; i < INST_MAX; i++)
-			if (insts[i].seq && (!p || insts[i].seq < p->seq))
-				p = &insts[i];
-		if (!p)
-			break;
+	while ((p = inst_first()))
 		inst_close(p, INST_UNFINISHED);
-	}
 }
 
 /* ---- errors: "stdiocap: FILE: record N at offset O: WHAT" */
 
+/* What each error is, and whether its value follows the text. */
+static const struct {
+	const char *text;
+	unsigned char val;
+} errors[] = {
+	[CAPREAD_EMPTY] = { "empty file, not a capture", 0 },
+	[CAPREAD_SHORT] = { "truncated: the file ends after ", 0 },
+	[CAPREAD_PCAPNG] = { "pcapng, not a stdiocap capture", 0 },
+	[CAPREAD_NOT_PCAP] = { "not a pcap file", 0 },
+	[CAPREAD_SWAPPED] = { "big-endian pcap, not a stdiocap capture", 0 },
+	[CAPREAD_NANOSEC] = { "nanosecond pcap, not a stdiocap capture", 0 },
+	[CAPREAD_VERSION] = { "pcap version is not 2.4", 0 },
+	[CAPREAD_LINKTYPE] = { "link type is not 1 (Ethernet): ", 1 },
+	[CAPREAD_LENGTH] = { "record length out of range (42 to 8234): ", 1 },
+	[CAPREAD_SNAPPED] = { "original length differs from the saved one: ", 1 },
+	[CAPREAD_USEC] = { "microseconds out of range: ", 1 },
+	[CAPREAD_FRAME] = { "not a stdiocap frame (addresses, lengths or checksum)", 0 },
+	[CAPREAD_EVENT] = { "unknown event (UDP destination port): ", 1 },
+	[CAPREAD_EXIT] = { "exit record length is not 4: ", 1 },
+	[CAPREAD_CUT] = { "a record of ", 0 },
+};
+
+/* Appends t to b at *n. */
+static void add(char *b, size_t *n, const char *t)
+{
+	size_t l = strlen(t);
+
+	memcpy(b + *n, t, l);
+	*n += l;
+}
+
+/* What is wrong, with its value, into b at *n. */
+static void add_what(char *b, size_t *n, enum capread_error e, uint32_t val)
+{
+	add(b, n, errors[e].text);
+	if (errors[e].val)
+		*n += fmt_u(b + *n, val);
+	if (e == CAPREAD_CUT) {
+		*n += fmt_u(b + *n, val);
+		add(b, n, " bytes cut short by the next one");
+	}
+}
+
 static void read_error(void)
 {
-	static const char *const what[] = {
-		[CAPREAD_EMPTY] = "empty file, not a capture",
-		[CAPREAD_SHORT] = "truncated: the file ends after ",
-		[CAPREAD_PCAPNG] = "pcapng, not a stdiocap capture",
-		[CAPREAD_NOT_PCAP] = "not a pcap file",
-		[CAPREAD_SWAPPED] = "big-endian pcap, not a stdiocap capture",
-		[CAPREAD_NANOSEC] = "nanosecond pcap, not a stdiocap capture",
-		[CAPREAD_VERSION] = "pcap version is not 2.4",
-		[CAPREAD_LINKTYPE] = "link type is not 1 (Ethernet): ",
-		[CAPREAD_LENGTH] = "record length out of range (42 to 8234): ",
-		[CAPREAD_SNAPPED] = "original length differs from the saved one: ",
-		[CAPREAD_USEC] = "microseconds out of range: ",
-		[CAPREAD_FRAME] = "not a stdiocap frame (addresses, lengths or checksum)",
-		[CAPREAD_EVENT] = "unknown event (UDP destination port): ",
-		[CAPREAD_EXIT] = "exit record length is not 4: ",
-	};
-	const char *s = what[cr.err];
-	char b[160];
-	size_t n = 0, l;
+	char b[200];
+	size_t n = 0;
 
-	if (!s) {
-		msg_sys(cr.val, rd.o.file);
+	if (rd.cr->err == CAPREAD_SYSCALL || !errors[rd.cr->err].text) {
+		msg_sys(rd.cr->val, rd.o.file);
 		return;
 	}
-	if (cr.started) {
-		memcpy(b, "record ", 7);
-		n = 7 + fmt_u(b + 7, cr.number + 1);
-		memcpy(b + n, " at offset ", 11);
-		n += 11;
-		n += fmt_u(b + n, cr.offset);
-		memcpy(b + n, ": ", 2);
-		n += 2;
-	} else if (cr.err == CAPREAD_SHORT) {
-		memcpy(b, "global header ", 14);
-		n = 14;
+	if (rd.cr->started) {
+		add(b, &n, "record ");
+		n += fmt_u(b + n, rd.cr->number + 1);
+		add(b, &n, " at offset ");
+		n += fmt_u(b + n, rd.cr->offset);
+		add(b, &n, ": ");
+	} else if (rd.cr->err == CAPREAD_SHORT) {
+		add(b, &n, "global header ");
 	}
-	l = strlen(s);
-	memcpy(b + n, s, l);
-	n += l;
-	if (cr.err == CAPREAD_SHORT) {
-		n += fmt_u(b + n, cr.have);
-		memcpy(b + n, " of ", 4);
-		n += 4;
-	}
-	if (s[l - 1] == ' ')
-		n += fmt_u(b + n, cr.val);
-	if (cr.err == CAPREAD_SHORT) {
-		memcpy(b + n, " bytes", 6);
-		n += 6;
+	add_what(b, &n, rd.cr->err, rd.cr->val);
+	if (rd.cr->err == CAPREAD_SHORT) {
+		n += fmt_u(b + n, rd.cr->have);
+		add(b, &n, " of ");
+		n += fmt_u(b + n, rd.cr->val);
+		add(b, &n, " bytes");
 	}
 	b[n] = 0;
 	msg(rd.o.file, ": ", b);
 }
 
+/* "FILE: offset O: N bytes skipped (WHAT)": the gap capread skipped
+ * before the record it returned (or the end). */
+static void gap_report(void)
+{
+	char b[240];
+	size_t n = 0;
+
+	rd.o.gaps++;
+	rd.o.gap_bytes += rd.cr->gap;
+	add(b, &n, "offset ");
+	n += fmt_u(b + n, rd.cr->gap_at);
+	add(b, &n, ": ");
+	n += fmt_u(b + n, rd.cr->gap);
+	add(b, &n, rd.cr->gap == 1 ? " byte skipped (" : " bytes skipped (");
+	add_what(b, &n, rd.cr->gap_err, rd.cr->gap_val);
+	add(b, &n, ")");
+	b[n] = 0;
+	out_flush();	/* the line lands after what came before it */
+	msg(rd.o.file, ": ", b);
+}
+
 /* ---- the capture file */
+
+/* Reading from the start of rd.fd: past damage; checking each record
+ * against the next where a read never blocks (a regular file). */
+static void cap_start(void)
+{
+	capread_init(rd.cr, rd.fd);
+	rd.cr->outer.board_len = rd.board_len;	/* --board */
+	memcpy(rd.cr->outer.board, rd.board, sizeof rd.board);
+	rd.cr->resync = 1;
+	rd.cr->lookahead = S_ISREG(rd.sb.st_mode);
+}
+
+/* Opens path for reading without ever blocking (a FIFO at the path
+ * would wait for a writer, a device may do anything) and refuses what
+ * is not a regular file: fd, or -1 (said). */
+static int open_capture(const char *path, struct stat *sb)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), fl;
+
+	if (fd < 0) {
+		msg_sys(errno, path);
+		return -1;
+	}
+	if (fstat(fd, sb) < 0 || (fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		msg_sys(errno, path);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(sb->st_mode)) {
+		msg(path, S_ISFIFO(sb->st_mode) ? ": a FIFO" :
+		    S_ISDIR(sb->st_mode) ? ": a directory" :
+		    S_ISCHR(sb->st_mode) || S_ISBLK(sb->st_mode) ? ": a device" :
+		    ": a socket", ", not a capture file (read a stream with - "
+		    "as FILE: stdiocap --ps - <" , path, ")");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Whose capture it is: a note when another user wrote it, since its
+ * records then say what that user chose (a crafted file at the default
+ * path would show made-up history as this user's). */
+static void owner_note(const char *path, const struct stat *sb)
+{
+	char u[FMT_ULL + 1], me[FMT_ULL + 1], dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat d;
+	size_t n;
+	int sticky = 0;
+
+	if (sb->st_uid == geteuid())
+		return;
+	n = slash ? (size_t)(slash - path) + 1 : 0;
+	if (n < sizeof dir - 1) {
+		memcpy(dir, n ? path : ".", n ? n : 1);
+		dir[n ? n : 1] = 0;
+		sticky = stat(dir, &d) == 0 && d.st_mode & S_ISVTX &&
+			 d.st_uid != geteuid();
+	}
+	u[fmt_u(u, sb->st_uid)] = 0;
+	me[fmt_u(me, geteuid())] = 0;
+	msg(path, ": note: written by uid ", u, ", not by you (uid ", me,
+	    sticky ? "), in a shared sticky directory: its records are what "
+		     "that user put there" :
+		     "): its records are what that user put there");
+}
 
 /* Reads on from pos (a record boundary, or 0: the global header) with
  * fd, after a pause of --follow. From 0 (a file truncated or replaced),
@@ -342,22 +425,20 @@ static void read_error(void)
  * never gets their records. */
 static int reread(off_t pos)
 {
-	unsigned long number = cr.number;
-	int i;
+	unsigned long number = rd.cr->number;
 
 	if (!pos) {
-		for (i = 0; i < INST_MAX; i++)
-			insts[i].seq = 0;
+		inst_reset();
 		rd.blob = NULL;
 	}
 
 	if (lseek(rd.fd, pos, SEEK_SET) < 0)
 		return -1;
-	cr_init();
+	cap_start();
 	if (pos) {
-		cr.started = 1;
-		cr.offset = pos;
-		cr.number = number;
+		rd.cr->started = 1;
+		rd.cr->offset = pos;
+		rd.cr->number = number;
 	}
 	return 0;
 }
@@ -369,7 +450,7 @@ static int reread(off_t pos)
 static int follow_wait(void)
 {
 	struct stat now;
-	off_t pos = cr.started ? (off_t)cr.offset : 0;
+	off_t pos = rd.cr->started ? (off_t)rd.cr->offset : 0;
 	int fd;
 
 	out_flush();
@@ -394,9 +475,15 @@ static int follow_wait(void)
 		/* all of this file is read: has the path moved on? */
 		if (stat(rd.o.file, &now) == 0 &&
 		    (now.st_dev != rd.sb.st_dev || now.st_ino != rd.sb.st_ino)) {
-			fd = open(rd.o.file, O_RDONLY | O_CLOEXEC);
+			fd = open(rd.o.file, O_RDONLY | O_CLOEXEC |
+				  O_NONBLOCK | O_NOCTTY);
 			if (fd < 0)
 				continue;	/* gone again: keep the old one */
+			if (fstat(fd, &now) < 0 || !S_ISREG(now.st_mode) ||
+			    fcntl(fd, F_SETFL, 0) < 0) {
+				close(fd);
+				continue;	/* not a capture: wait */
+			}
 			close(rd.fd);
 			rd.fd = fd;
 			rd.seen_size = -1;
@@ -421,7 +508,7 @@ static int feeds_itself(void)
 	       c.st_ino == rd.sb.st_ino;
 }
 
-/* The next record: 1, or 0 at the end of the input, or -1 (cr.err),
+/* The next record: 1, or 0 at the end of the input, or -1 (rd.cr->err),
  * or -2 (an error, said). */
 static int next(struct capread_record *r)
 {
@@ -430,33 +517,51 @@ static int next(struct capread_record *r)
 
 	for (;;) {
 		/* flush before a read that may block (a pipe, --follow) */
-		if (cr.len - cr.off < FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX)
+		if (rd.cr->len - rd.cr->off < FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX)
 			out_flush();
 		if (out_error())
 			return 0;
-		start = cr.offset;
-		n = capread_next(&cr, r);
-		if (cr.started && !rd.begun) {
+		n = capread_next(rd.cr, r);
+		start = n > 0 ? rd.cr->offset - FRAME_RECORD_LEN - r->len : rd.cr->offset;
+		if (rd.cr->started && !rd.begun) {
 			rd.begun = 1;
 			if (rd.cmd->begin)
 				rd.cmd->begin(&rd.o);
 		}
-		if (rd.limit >= 0 && cr.started &&
-		    (n > 0 ? cr.offset > lim : cr.offset >= lim)) {
+		if (!n && rd.cr->gap && rd.cr->gap_at == FRAME_GLOBAL_LEN &&
+		    !rd.cr->number) {
+			/* nothing after the header is a stdiocap record: a
+			 * pcap of another tool, or garbage; said as such */
+			rd.cr->err = rd.cr->gap_err;
+			rd.cr->val = rd.cr->gap_val;
+			rd.cr->offset = FRAME_GLOBAL_LEN;
+			return -1;
+		}
+		if (rd.cr->gap && (rd.limit < 0 || rd.cr->gap_at < lim)) {
+			if (rd.limit >= 0 && rd.cr->gap_at + rd.cr->gap > lim)
+				rd.cr->gap = lim - rd.cr->gap_at;
+			gap_report();
+		}
+		if (rd.limit >= 0 && rd.cr->started &&
+		    (n > 0 ? rd.cr->offset > lim : start >= lim)) {
 			/* past the size at start: what follows came later */
 			if (n <= 0 || start >= lim)
 				return 0;
 			/* a record torn at that size, completed since */
-			cr.err = CAPREAD_SHORT;
-			cr.have = lim - start;
-			cr.val = cr.have < FRAME_PCAP_LEN ? FRAME_PCAP_LEN :
-				 cr.offset - start;
-			cr.offset = start;
-			cr.number--;
+			rd.cr->err = CAPREAD_SHORT;
+			rd.cr->have = lim - start;
+			rd.cr->val = rd.cr->have < FRAME_PCAP_LEN ? FRAME_PCAP_LEN :
+				 rd.cr->offset - start;
+			rd.cr->offset = start;
+			rd.cr->number--;
 			return -1;
 		}
+		if (n > 0) {
+			rd.o.number = rd.cr->number;
+			rd.o.offset = start;
+		}
 		if (n > 0 || !rd.follow ||
-		    (n < 0 && cr.err != CAPREAD_SHORT && cr.err != CAPREAD_EMPTY))
+		    (n < 0 && rd.cr->err != CAPREAD_SHORT && rd.cr->err != CAPREAD_EMPTY))
 			return n;
 		if (follow_wait() < 0)
 			return -2;
@@ -468,10 +573,6 @@ static int run(void)
 	struct capread_record r;
 	int n, rc = 0;
 
-	if (fstat(rd.fd, &rd.sb) < 0) {
-		msg_sys(errno, rd.o.file);
-		return 1;
-	}
 	rd.follow = rd.o.set & OPT_FOLLOW && S_ISREG(rd.sb.st_mode);
 	rd.limit = S_ISREG(rd.sb.st_mode) && !rd.follow ? rd.sb.st_size : -1;
 	rd.seen_size = rd.sb.st_size;
@@ -482,13 +583,15 @@ static int run(void)
 		    "stdout to a file)");
 		return 1;
 	}
-	cr_init();
+	cap_start();
 	while ((n = next(&r)) > 0)
-		if (on_record(&r))
+		if (on_record(&r) || rd.nomem)
 			break;
-	if (rd.begun && n <= 0 && n != -2 && !out_error())
+	rd.o.number = rd.cr->number;
+	rd.o.offset = rd.cr->offset;
+	if (rd.begun && (n <= 0 || rd.nomem) && n != -2 && !out_error())
 		end_of_input();
-	rd.o.broken = n < 0;
+	rd.o.broken = n < 0 || rd.nomem;
 	if (rd.begun && rd.cmd->end)
 		rc = rd.cmd->end(&rd.o);
 	out_flush();
@@ -498,7 +601,18 @@ static int run(void)
 	}
 	if (n == -1)
 		read_error();
-	return n < 0 ? 1 : rc;
+	if (rd.cmd->repairs && rd.begun && !rd.nomem &&
+	    (n >= 0 || (n == -1 && rd.cr->err == CAPREAD_SHORT)))
+		return rc;
+	if (rd.o.gaps > 1 && !rd.nomem && n >= 0) {
+		char g[FMT_ULL + 1], k[FMT_ULL + 1];
+
+		g[fmt_u(g, rd.o.gaps)] = 0;
+		k[fmt_u(k, rd.o.gap_bytes)] = 0;
+		msg(rd.o.file, ": damaged: ", g, " gaps, ", k, " bytes in all, "
+		    "skipped (stdiocap --repair writes a clean copy)");
+	}
+	return n < 0 || rd.nomem || rd.o.gaps ? 1 : rc;
 }
 
 /* ---- the command line */
@@ -560,7 +674,7 @@ static const struct opt {
 
 static int parse(int argc, char **argv)
 {
-	char *pos[4] = { NULL, NULL, NULL, NULL };
+	char **pos = rd.pos;	/* rd's: o.args points into it */
 	const char *a, *v = NULL, *why;
 	unsigned npos = 0, flag;
 	int i, s;
@@ -569,17 +683,19 @@ static int parse(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		a = argv[i];
 		if (a[0] != '-' || !a[1]) {
-			if (npos > rd.cmd->args)
+			if (npos > rd.cmd->args + rd.cmd->more)
 				return usage("too many arguments: ", a);
 			pos[npos++] = argv[i];
 			continue;
 		}
 		for (o = 0; o < sizeof opts / sizeof *opts; o++)
-			if (rd.cmd->opts & opts[o].flag && !strcmp(a, opts[o].name))
+			if (!strcmp(a, opts[o].name))
 				break;
 		if (o == sizeof opts / sizeof *opts)
 			return usage("unknown option: ", a);
 		flag = opts[o].flag;
+		if (!(rd.cmd->opts & flag))
+			return usage("option not taken by this command: ", a);
 		if (flag >= OPT_PID) {
 			if (++i == argc)
 				return usage("missing value: ", a);
@@ -612,6 +728,31 @@ static int parse(int argc, char **argv)
 	if (rd.cmd->check && (why = rd.cmd->check(&rd.o, pos)))
 		return usage(why, "");
 	rd.o.file = pos[rd.cmd->args];
+	rd.o.args = pos + rd.cmd->args + 1;
+	return 0;
+}
+
+/* Opens the capture the command line names (or $STDIO_PCAP, or the
+ * default; - is stdin): 0, or 1 (said). */
+static int open_input(void)
+{
+	if (!rd.o.file) {
+		rd.o.file = getenv("STDIO_PCAP");
+		if (!rd.o.file || !*rd.o.file)
+			rd.o.file = CONFIG_DEFAULT_PCAP;
+	}
+	if (!strcmp(rd.o.file, "-")) {
+		rd.o.file = "stdin";
+		rd.fd = 0;
+		if (fstat(0, &rd.sb) == 0)
+			return 0;
+		msg_sys(errno, rd.o.file);
+		return 1;
+	}
+	rd.fd = open_capture(rd.o.file, &rd.sb);
+	if (rd.fd < 0)
+		return 1;
+	owner_note(rd.o.file, &rd.sb);
 	return 0;
 }
 
@@ -631,33 +772,23 @@ int read_main(int argc, char **argv)
 	rd.o.instance = 1;
 	if ((rc = parse(argc, argv)))
 		return rc;
-	/* the instance table and the command's memory, zeroed */
-	if (map.p)
-		munmap(map.p, map.n);
-	map.n = INST_MAX * sizeof *insts + rd.cmd->mem;
-	map.p = mmap(NULL, map.n, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map.p == MAP_FAILED) {
-		map.p = NULL;
+	/* the reading buffer and the command's memory, zeroed */
+	mem_init();
+	inst_reset();
+	rd.cr = mem_alloc(sizeof *rd.cr);
+	rd.mem.n = rd.cmd->mem;
+	if (!rd.cr || (rd.mem.n && !(rd.mem.p = mem_alloc(rd.mem.n)))) {
 		msg_sys(errno, rd.name);
-		return 1;
+		rc = 1;
+	} else {
+		rd.o.mem = rd.mem.p;
+		rc = open_input() ? 1 : run();
 	}
-	insts = map.p;
-	rd.o.mem = insts + INST_MAX;
-	if (!rd.o.file) {
-		rd.o.file = getenv("STDIO_PCAP");
-		if (!rd.o.file || !*rd.o.file)
-			rd.o.file = CONFIG_DEFAULT_PCAP;
-	}
-	if (!strcmp(rd.o.file, "-")) {
-		rd.o.file = "stdin";
-		rd.fd = 0;
-	} else if ((rd.fd = open(rd.o.file, O_RDONLY | O_CLOEXEC)) < 0) {
-		msg_sys(errno, rd.o.file);
-		return 1;
-	}
-	rc = run();
-	if (rd.fd)
+	if (rd.fd > 0)
 		close(rd.fd);
+	inst_reset();
+	mem_free(rd.mem.p, rd.mem.n);
+	mem_free(rd.cr, sizeof *rd.cr);
+	mem_free(rd.boards, rd.boards ? BOARDS * sizeof *rd.boards : 0);
 	return rc;
 }

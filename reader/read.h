@@ -6,7 +6,8 @@
  * The driver owns everything common: the command line (the options of
  * struct read_opts, each command saying which it takes), the capture
  * file (size at start, --follow with truncation and rotation, torn last
- * record), the record loop and the instance table. A command never
+ * record, gaps of damage), the record loop and the instance table
+ * (inst.c). A command never
  * reads a record itself and the driver never asks which command runs:
  * it calls the command's hooks, in this order for every instance:
  *
@@ -21,17 +22,21 @@
  *   io (0..n)                 each stdin/stdout/stderr record
  *   exit  or  gone            its exit record (p->status set), or it left
  *                             the table without one: p->end says why
- *                             (INST_REPLACED, INST_EVICTED, INST_UNFINISHED)
+ *                             (INST_REPLACED, INST_UNFINISHED)
  *   end                       once after begin, when the reading ends
  *                             (not while --follow runs)
  *
- * Hooks that return int return 1 when the command has all it needs (the
- * loop stops), 0 to go on. Any hook may be NULL. A hook writes through
- * out.c and formats with fmt.c; the driver flushes. Commands keep their
- * own state in their file, cleared by begin (read_main runs many times
- * in one process under the fuzzer); large buffers go in o->mem (mem
- * bytes, zeroed for each run), never in bss, which every wrapped
- * process would carry.
+ * A record hook, when a command has one, sees every good record first,
+ * whole (--repair). Hooks that return int return 1 when the command
+ * has all it needs (the loop stops), 0 to go on. Any hook may be NULL.
+ * o->number and o->offset always name the record being handled, so a
+ * command's messages name the places the driver's do. A hook writes
+ * through out.h and formats with fmt.h; the driver flushes. Commands
+ * keep their own state in their file, cleared by begin (read_main runs
+ * many times in one process under the fuzzer); large buffers go in
+ * o->mem (mem bytes, zeroed for each run) or mem.h's mappings, never in
+ * bss, which every wrapped process would carry. Lineage (who ran whom)
+ * comes from ptree.h, the same for every command.
  *
  * Adding a command: a struct read_cmd in its own file, a pointer to it
  * in cmds[] and its name at the same place in names[] (read.c), its
@@ -44,6 +49,8 @@
 #include <stdint.h>
 
 #include "applets.h"
+#include "fmt.h"
+#include "out.h"
 #include "stdiocap.h"
 
 /* ---- options, as flags: a command lists the ones it takes */
@@ -66,7 +73,14 @@ struct read_opts {
 	unsigned streams;	/* bit per enum frame_event 0..2 (default all) */
 	int stream;		/* --extract's STREAM */
 	const char *file;	/* the capture, as named in messages */
+	char *const *args;	/* the positional arguments (--repair's OUT) */
 	uint32_t base_sec, base_usec;	/* the first record: time 0 */
+	unsigned long number;	/* the record being handled, from 1; at
+				 * end: the good records read */
+	unsigned long long offset;	/* its file offset; at end: where
+					 * the reading stopped */
+	unsigned long gaps;	/* damaged regions skipped (said on stderr) */
+	unsigned long long gap_bytes;	/* their bytes */
 	int broken;		/* end: the input ended in an error, which
 				 * the driver reports after end */
 	void *mem;		/* the command's cmd->mem bytes, zeroed */
@@ -78,7 +92,6 @@ enum inst_end {
 	INST_EXITED,		/* its exit record was read */
 	INST_REPLACED,		/* its PID started again (a new execve): it
 				 * ended without an exit record */
-	INST_EVICTED,		/* the table was full: it was dropped */
 	INST_UNFINISHED,	/* no exit record up to the end of the file */
 };
 
@@ -86,7 +99,6 @@ enum { INST_HEAD = 256 };	/* bytes of each blob kept (argv, --name) */
 
 struct inst {
 	unsigned long seq;	/* start order from 1; 0: a free slot */
-	unsigned long last;	/* number of its latest record (eviction) */
 	unsigned long long bytes[3];	/* per stream */
 	uint32_t pid, ppid;
 	uint32_t sec, usec;	/* its first record */
@@ -94,16 +106,17 @@ struct inst {
 	uint32_t status;	/* raw wait status when end == INST_EXITED */
 	enum inst_end end;
 	unsigned char match;	/* passes --pid and --name (set at start) */
-	unsigned char pinned;	/* never evicted (a command's own choice) */
 	unsigned char started;	/* start hook called */
 	unsigned char io;	/* a stdin/stdout/stderr record was seen */
 	uint32_t ref;		/* the command's own use (tree: its node) */
 	/* a collector's capture (doc/network.md): the board that sent it
 	 * (board_len 0 in a file), its records lost (sequence gaps) */
 	unsigned long lost;
+	uint32_t key;		/* the table's: pid, board index << 24 */
 	uint16_t last_seq;
 	unsigned char board_len;
 	unsigned char board[16];
+	struct inst *prev, *next;	/* the table's, in start order */
 	struct frame_split split;	/* its execve blob so far */
 	unsigned hlen;		/* bytes of head used */
 	unsigned char head[INST_HEAD];
@@ -113,6 +126,31 @@ struct inst {
  * empty item; 0 while not known. */
 #define inst_argv_len(p) frame_split_argv_len(&(p)->split)
 
+/* ---- inst.c: the table of live instances, one per PID, growing in
+ * the readers' memory (mem.h). Capture PIDs have 24 bits, so it never
+ * holds more than 2^24 (16,777,216: four times Linux's largest pid_max,
+ * 512 times the default); memory is the bound in practice, and running
+ * out of it stops the reading with one line, never an eviction that
+ * would make the commands disagree. */
+void inst_reset(void);		/* empty (a run's start; a truncated file) */
+/* key: the pid, in a collector's capture with its board's index (from
+ * 1) in the top 8 bits */
+struct inst *inst_find(uint32_t key);
+/* A new live instance of pid, zeroed up to head, last in start order;
+ * NULL with errno ENOMEM. */
+struct inst *inst_new(uint32_t key);
+void inst_free(struct inst *p);
+struct inst *inst_first(void);	/* the oldest live one, or NULL */
+unsigned long inst_live(void);
+/* Why an instance that ended so has no exit status ("unfinished"...);
+ * NULL for INST_EXITED. */
+const char *inst_why(enum inst_end end);
+/* fmt_end and fmt_duration of an instance */
+size_t inst_fmt_end(char *s, const struct inst *p);
+size_t inst_fmt_duration(char *s, const struct inst *p);
+/* --name NAME matches argv[0], or its basename without a login '-'. */
+int inst_name_matches(const struct inst *p, const char *name);
+
 /* ---- the hooks */
 struct read_cmd {
 	unsigned opts;		/* OPT_* it takes */
@@ -120,9 +158,14 @@ struct read_cmd {
 				 * mapped per run, so that the buffers of the
 				 * reader are no bss in every wrapper */
 	unsigned args;		/* positional arguments before FILE */
+	unsigned more;		/* optional positional arguments after FILE */
+	unsigned repairs;	/* it keeps the good records: damage is no
+				 * failure of its own (exit code from end) */
 	/* checks them (and the options); returns 0 or a usage message */
 	const char *(*check)(struct read_opts *o, char **arg);
 	void (*begin)(const struct read_opts *o);
+	int (*record)(const struct read_opts *o,
+		      const struct capread_record *r);
 	void (*exec)(struct inst *p, const unsigned char *b, size_t n);
 	int (*start)(const struct read_opts *o, struct inst *p);
 	int (*io)(const struct read_opts *o, struct inst *p,
@@ -138,45 +181,6 @@ int read_parse_u32(const char *s, uint32_t *v);
 int read_parse_stream(const char *s);	/* in|out|err (or stdin...) */
 
 extern const struct read_cmd read_ps, read_tree, read_transcript,
-	read_extract, read_chart;
-
-/* ---- fmt.c: pure formatting into the caller's array; each returns the
- * length written (no NUL). Sizes are the most each can write. */
-enum {
-	FMT_ULL = 20,		/* fmt_u */
-	FMT_SECS = 22,		/* fmt_secs */
-	FMT_DATE = 26,		/* fmt_date */
-	FMT_STATUS = 40,	/* fmt_status */
-};
-#define FMT_ESC(n) (4 * (n))		/* fmt_esc of n bytes */
-size_t fmt_u(char *s, unsigned long long v);
-size_t fmt_u0(char *s, unsigned v, unsigned digits);
-size_t fmt_secs(char *s, long long us);	/* "-1.000020" */
-size_t fmt_date(char *s, uint32_t t, uint32_t usec);	/* UTC */
-size_t fmt_status(char *s, uint32_t status);	/* "exit 3", ... */
-size_t fmt_esc(char *s, const unsigned char *p, size_t n, int quoted);
-/* how an instance ended: its exit status, or why it has none */
-size_t fmt_end(char *s, const struct inst *p);
-/* the board an instance came from, "10.77.1.2" or "fd77:1::2"; 0 bytes
- * in a file capture */
-enum { FMT_BOARD = 40 };
-size_t fmt_board(char *s, const struct inst *p);
-/* its duration, from its first record to its exit record; "-" without */
-size_t fmt_duration(char *s, const struct inst *p);
-
-/* ---- out.c: the buffered standard output (no stdio) */
-void out_reset(void);
-int out_error(void);		/* errno of a failed write, else 0 */
-void out_flush(void);
-void out_mem(const void *p, size_t n);
-void out_str(const char *s);
-void out_ch(char c);
-void out_u(unsigned long long v);
-/* s (n bytes) padded with spaces to width, right- or left-aligned */
-void out_pad(const char *s, size_t n, size_t width, int right);
-void out_esc(const unsigned char *p, size_t n, int quoted);
-/* the argv items in the n bytes at b, which hold argv up to end (0:
- * not known), joined with spaces; "..." when argv goes on past n */
-void out_argv(const unsigned char *b, size_t n, size_t end);
+	read_extract, read_chart, read_repair;
 
 #endif

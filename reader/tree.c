@@ -1,106 +1,128 @@
 /* tree.c - stdiocap --tree: the process tree, each process under the
- * one that ran it (the capture's lineage: its parent PID), in start
- * order; --pid N: the subtrees of N alone. README "Reading a capture".
+ * one that ran it (ptree.c: the capture's lineage, linked only to a
+ * parent instance alive when the child started), in start order;
+ * --pid N, --name NAME: the subtrees of the processes that match.
+ * README "Reading a capture".
  * SPDX-License-Identifier: MIT
  *
- * The tree is printed at the end, so it keeps a node per process: the
- * nodes and a PID -> latest node map (capture PIDs have 24 bits) live
- * in one anonymous mapping reserved at begin and touched only as used.
- * When it is full, later processes are counted and said to be missing. */
+ * The tree is printed at the end, so it keeps a small node per process
+ * and the argv bytes shown, in the readers' memory (mem.h): when that
+ * is spent, the processes read so far are printed and one line says
+ * how many more there were, exit 1. */
 #include <string.h>
-#include <sys/mman.h>
 
+#include "mem.h"
+#include "ptree.h"
 #include "read.h"
 
 enum {
-	PID_SLOTS = 1 << 24,	/* a capture's PIDs: 10.A.B.C */
 	ARGV_KEEP = 200,	/* bytes of argv kept per node */
 	DEPTH_SHOWN = 32,	/* deeper nodes are indented no further */
 };
 
-struct node {
-	struct inst p;		/* the instance; p.head holds only argv */
-	uint32_t parent, child, last, next;	/* node numbers; 0: none */
-	uint32_t argv;		/* argv's length in p.head; 0: "..." */
+/* What a line shows of a process, beside its ptree node (same number). */
+struct info {
+	uint32_t sec, usec, end_sec, end_usec, status;
+	uint32_t argv;		/* its argv in the pool */
+	uint16_t alen;		/* bytes kept */
+	uint8_t end;		/* enum inst_end */
+	uint8_t whole;		/* argv ends within alen ("..." otherwise) */
+	uint8_t match;		/* passes --pid and --name */
 };
 
 static struct {
-	unsigned char *map;	/* the mapping: the pid map, then nodes */
-	size_t size;
-	uint32_t *by_pid;	/* latest node number of each pid */
-	struct node *nodes;	/* nodes[1...] */
-	uint32_t n, max;
+	struct ptree t;
+	struct info *info;	/* info[1..t.n] */
+	size_t info_cap;	/* entries */
+	unsigned char *pool;	/* the argv bytes */
+	size_t pool_len, pool_cap;
 	unsigned long missing;	/* processes without a node */
 } tt;
 
+static void tree_free(void)
+{
+	ptree_free(&tt.t);
+	mem_free(tt.info, tt.info_cap * sizeof *tt.info);
+	mem_free(tt.pool, tt.pool_cap);
+	memset(&tt, 0, sizeof tt);
+}
+
 static void tree_begin(const struct read_opts *o)
 {
-	size_t size;
-
 	(void)o;
-	if (tt.map)
-		munmap(tt.map, tt.size);
-	memset(&tt, 0, sizeof tt);
-	/* as much as the address space allows, up to 1 GiB of nodes */
-	for (size = (size_t)1 << 30; size >= (size_t)1 << 20; size >>= 1) {
-		tt.size = PID_SLOTS * sizeof *tt.by_pid + size;
-		tt.map = mmap(NULL, tt.size, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (tt.map != MAP_FAILED)
-			break;
-		tt.map = NULL;
+	tree_free();
+}
+
+/* Room for node k's info and n more argv bytes. */
+static int room(uint32_t k, size_t n)
+{
+	size_t cap;
+	void *p;
+
+	if (k >= tt.info_cap) {
+		cap = tt.info_cap ? 2 * tt.info_cap : 1024;
+		p = mem_grow(tt.info, tt.info_cap * sizeof *tt.info,
+			     cap * sizeof *tt.info);
+		if (!p)
+			return -1;
+		tt.info = p;
+		tt.info_cap = cap;
 	}
-	if (!tt.map)
-		return;
-	tt.by_pid = (uint32_t *)tt.map;
-	tt.nodes = (struct node *)(tt.map + PID_SLOTS * sizeof *tt.by_pid);
-	tt.max = size / sizeof *tt.nodes - 1;
+	if (tt.pool_len + n > tt.pool_cap) {
+		cap = tt.pool_cap ? 2 * tt.pool_cap : 65536;
+		p = mem_grow(tt.pool, tt.pool_cap, cap);
+		if (!p)
+			return -1;
+		tt.pool = p;
+		tt.pool_cap = cap;
+	}
+	return 0;
 }
 
 static int tree_start(const struct read_opts *o, struct inst *p)
 {
-	struct node *d, *up;
-	size_t argv = inst_argv_len(p);
+	struct info *d;
+	size_t argv = inst_argv_len(p), n;
+	uint32_t k;
 
 	(void)o;
-	if (tt.n == tt.max) {
+	/* argv alone, with its terminating empty item when it fits */
+	n = argv && argv <= p->hlen ? argv : p->hlen;
+	if (n > ARGV_KEEP)
+		n = ARGV_KEEP;
+	if (tt.missing || room(tt.t.n + 1, n) < 0 ||
+	    !(k = ptree_add(&tt.t, p->pid, p->ppid))) {
 		tt.missing++;
 		return 0;
 	}
-	p->ref = ++tt.n;
-	d = &tt.nodes[tt.n];
-	memcpy(&d->p, p, offsetof(struct inst, head));
-	/* argv alone, with its terminating empty item when it fits */
-	d->p.hlen = argv && argv <= p->hlen ? argv : p->hlen;
-	if (d->p.hlen > ARGV_KEEP)
-		d->p.hlen = ARGV_KEEP;
-	memcpy(d->p.head, p->head, d->p.hlen);
-	d->argv = argv <= ARGV_KEEP ? argv : 0;
-	if (p->ppid && p->ppid != p->pid && tt.by_pid[p->ppid & 0xffffff]) {
-		d->parent = tt.by_pid[p->ppid & 0xffffff];
-		up = &tt.nodes[d->parent];
-		if (up->last)
-			tt.nodes[up->last].next = tt.n;
-		else
-			up->child = tt.n;
-		up->last = tt.n;
-	}
-	tt.by_pid[p->pid & 0xffffff] = tt.n;
+	p->ref = k;
+	d = &tt.info[k];
+	memset(d, 0, sizeof *d);
+	d->sec = d->end_sec = p->sec;
+	d->usec = d->end_usec = p->usec;
+	d->argv = tt.pool_len;
+	d->alen = n;
+	d->whole = argv && argv <= n;
+	d->match = p->match;
+	if (n)		/* (no pool yet when nothing was ever kept) */
+		memcpy(tt.pool + tt.pool_len, p->head, n);
+	tt.pool_len += n;
 	return 0;
 }
 
 /* The end of an instance: how and when, into its node. */
 static void tree_gone(const struct read_opts *o, struct inst *p)
 {
-	struct node *d = &tt.nodes[p->ref];
+	struct info *d = &tt.info[p->ref];
 
 	(void)o;
 	if (!p->ref)
 		return;
-	d->p.end = p->end;
-	d->p.status = p->status;
-	d->p.end_sec = p->end_sec;
-	d->p.end_usec = p->end_usec;
+	ptree_end(&tt.t, p->ref);
+	d->end = p->end;
+	d->status = p->status;
+	d->end_sec = p->end_sec;
+	d->end_usec = p->end_usec;
 }
 
 static int tree_exit(const struct read_opts *o, struct inst *p)
@@ -110,17 +132,19 @@ static int tree_exit(const struct read_opts *o, struct inst *p)
 }
 
 /* "PID PPID DURATION STATUS ARGV", argv indented by depth */
-static void tree_line(const struct node *d, unsigned depth)
+static void tree_line(uint32_t k, unsigned depth)
 {
+	const struct info *d = &tt.info[k];
 	char b[FMT_STATUS];
 
-	out_pad(b, fmt_u(b, d->p.pid), 7, 1);
+	out_pad(b, fmt_u(b, tt.t.node[k].pid), 7, 1);
 	out_ch(' ');
-	out_pad(b, fmt_u(b, d->p.ppid), 7, 1);
+	out_pad(b, fmt_u(b, tt.t.node[k].ppid), 7, 1);
 	out_ch(' ');
-	out_pad(b, fmt_duration(b, &d->p), 10, 1);
+	out_pad(b, fmt_duration(b, d->end == INST_EXITED, d->sec, d->usec,
+				d->end_sec, d->end_usec), 10, 1);
 	out_ch(' ');
-	out_pad(b, fmt_end(b, &d->p), 18, 0);
+	out_pad(b, fmt_end(b, inst_why(d->end), d->status), 18, 0);
 	out_ch(' ');
 	if (depth > DEPTH_SHOWN)
 		depth = DEPTH_SHOWN;
@@ -128,46 +152,23 @@ static void tree_line(const struct node *d, unsigned depth)
 		out_pad("", 0, 3 * (depth - 1), 0);
 		out_str("\\_ ");
 	}
-	out_argv(d->p.head, d->p.hlen, d->argv);
+	out_argv(d->alen ? tt.pool + d->argv : (const unsigned char *)"",
+		 d->alen, d->whole ? d->alen : 0);
 	out_ch('\n');
 }
 
-/* Node k and everything under it, depth first, children in start
- * order (no recursion: a capture may nest deeply). */
-static void subtree(uint32_t k)
-{
-	uint32_t i = k;
-	unsigned depth = 0;
-
-	for (;;) {
-		tree_line(&tt.nodes[i], depth);
-		if (tt.nodes[i].child) {
-			i = tt.nodes[i].child;
-			depth++;
-			continue;
-		}
-		while (i != k && !tt.nodes[i].next) {
-			i = tt.nodes[i].parent;
-			depth--;
-		}
-		if (i == k)
-			return;
-		i = tt.nodes[i].next;
-	}
-}
-
 /* Whether node k is a root to print: one without a parent, or with
- * --pid one of that PID under no other of it. */
+ * --pid or --name one that matches under no other that does. */
 static int is_root(const struct read_opts *o, uint32_t k)
 {
 	uint32_t i;
 
-	if (!(o->set & OPT_PID))
-		return !tt.nodes[k].parent;
-	if (tt.nodes[k].p.pid != o->pid)
+	if (!(o->set & (OPT_PID | OPT_NAME)))
+		return !tt.t.node[k].parent;
+	if (!tt.info[k].match)
 		return 0;
-	for (i = tt.nodes[k].parent; i; i = tt.nodes[i].parent)
-		if (tt.nodes[i].p.pid == o->pid)
+	for (i = tt.t.node[k].parent; i; i = tt.t.node[i].parent)
+		if (tt.info[i].match)
 			return 0;
 	return 1;
 }
@@ -175,23 +176,26 @@ static int is_root(const struct read_opts *o, uint32_t k)
 static int tree_end(const struct read_opts *o)
 {
 	char b[FMT_ULL + 1];
-	uint32_t k;
+	unsigned long missing = tt.missing;
+	uint32_t k, i;
+	unsigned depth;
 
 	out_str("    PID    PPID   DURATION STATUS             ARGV\n");
-	for (k = 1; k <= tt.n; k++)
+	for (k = 1; k <= tt.t.n; k++)
 		if (is_root(o, k))
-			subtree(k);
-	if (!tt.map || tt.missing) {
-		b[fmt_u(b, tt.missing)] = 0;
-		msg(o->file, ": --tree: out of memory: ",
-		    tt.map ? b : "all", " processes not shown");
-		return 1;
-	}
-	return 0;
+			for (i = k, depth = 0; i;
+			     i = ptree_walk(&tt.t, k, i, &depth))
+				tree_line(i, depth);
+	tree_free();
+	if (!missing)
+		return 0;
+	b[fmt_u(b, missing)] = 0;
+	msg(o->file, ": --tree: out of memory: ", b, " processes not shown");
+	return 1;
 }
 
 const struct read_cmd read_tree = {
-	.opts = OPT_PID | OPT_BOARD,
+	.opts = OPT_PID | OPT_NAME | OPT_BOARD,
 	.begin = tree_begin,
 	.start = tree_start,
 	.exit = tree_exit,

@@ -52,6 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "--extract", "--instance", inst, pid, "in", path },
 		{ "--chart", path },
 		{ "--chart", "--pid", pid, path },
+		{ "--tree", "--name", "sh", path },
+		{ "--repair", path, "/dev/null" },
 	};
 	struct capread_record rec;
 	size_t i;
@@ -67,6 +69,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			first = 0;
 			snprintf(pid, sizeof pid, "%u", (unsigned)rec.pid);
 		}
+	/* again past damage, as the readers read (capread.c) */
+	lseek(memfd, 0, SEEK_SET);
+	capread_init(&cr, memfd);
+	cr.resync = cr.lookahead = 1;
+	while (capread_next(&cr, &rec) > 0)
+		;
 	for (i = 0; i < sizeof cmds / sizeof *cmds; i++) {
 		for (argc = 0; cmds[i][argc]; argc++)
 			;
