@@ -426,6 +426,7 @@ static void owner_note(const char *path, const struct stat *sb)
 static int reread(off_t pos)
 {
 	unsigned long number = rd.cr->number;
+	struct capread_outer outer = rd.cr->outer;	/* a collector's */
 
 	if (!pos) {
 		inst_reset();
@@ -439,6 +440,7 @@ static int reread(off_t pos)
 		rd.cr->started = 1;
 		rd.cr->offset = pos;
 		rd.cr->number = number;
+		rd.cr->outer = outer;	/* packets, not records, from pos */
 	}
 	return 0;
 }

@@ -155,6 +155,7 @@ def collect(out, marker):
     with open(out, "wb") as f:
         head = src.read(24)
         f.write(head)
+        f.flush()
         endian = "<" if head[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
         while True:
             rec = src.read(16)
@@ -163,6 +164,7 @@ def collect(out, marker):
             incl = struct.unpack_from(endian + "I", rec, 8)[0]
             pkt = src.read(incl)
             f.write(rec + pkt)
+            f.flush()       # a reader may follow the file as it grows
             if marker in pkt:
                 return
 
