@@ -30,7 +30,7 @@ NET_MARK=stdiocap-net-test-end
 # namespace; SKIPs the whole file when that cannot be had.
 net_enter() {
 	[ -n "${NET_INSIDE:-}" ] && return 0
-	for _t in unshare ip tcpdump nsenter; do
+	for _t in unshare ip tc tcpdump nsenter editcap tshark; do
 		if ! command -v "$_t" >/dev/null 2>&1; then
 			skip "network destination tests" "no $_t (scripts/install-deps)"
 			exit 0
