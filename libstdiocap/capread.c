@@ -219,8 +219,9 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 {
 	struct frame_head h, next;
 	enum capread_error e;
+	const unsigned char *z;
 	uint32_t val = 0;
-	size_t total, cut;
+	size_t total, cut, k;
 	long n;
 
 	cr->gap = 0;
@@ -293,6 +294,18 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 			if (n < FRAME_PCAP_LEN) {
 				skip(cr, n, e, val);	/* damage to the end */
 				return 0;
+			}
+			/* a record can only start 16 bytes before the first
+			 * byte of its destination MAC, 0x02 (doc/capture-
+			 * format.md §3.2): leap to the next one (zeros and
+			 * junk are skipped at memchr's speed) */
+			z = memchr(cr->buf + cr->off + FRAME_PCAP_LEN, 0x02,
+				   n - FRAME_PCAP_LEN);
+			k = z ? (size_t)(z - cr->buf) - cr->off - FRAME_PCAP_LEN :
+			    (size_t)n - FRAME_PCAP_LEN;
+			if (k) {
+				skip(cr, k, e, val);
+				continue;
 			}
 			/* a record the input cuts short is no place to
 			 * start again: it is part of the damage */

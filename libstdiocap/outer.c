@@ -31,6 +31,14 @@ static uint32_t get16(const unsigned char *p, int be)
 	return be ? (uint32_t)(p[0] << 8 | p[1]) : (uint32_t)(p[1] << 8 | p[0]);
 }
 
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
 static int fail(struct capread *cr, enum capread_error err, uint32_t val)
 {
 	cr->err = err;
@@ -345,7 +353,21 @@ int outer_next(struct capread *cr, struct capread_record *rec)
 	rec->board_len = 0;
 	r = cr->outer.kind == CAPREAD_OUTER_PCAPNG ? next_pcapng(cr, rec) :
 	    next_pcap(cr, rec);
-	if (r > 0 || cr->number)
+	if (r > 0) {
+		/* the record as a file holds it (--repair writes one): the
+		 * 16 bytes before the frame are the datagram's UDP and
+		 * VXLAN headers, consumed, in our buffer */
+		unsigned char *f = cr->buf + (rec->data - cr->buf) - FRAME_RECORD_LEN;
+		uint32_t incl = (uint32_t)(FRAME_RECORD_LEN - FRAME_PCAP_LEN + rec->len);
+
+		put32(f, rec->sec);
+		put32(f + 4, rec->usec);
+		put32(f + 8, incl);
+		put32(f + 12, incl);
+		rec->frame = f;
+		return r;
+	}
+	if (cr->number)
 		return r;
 	/* not one record of ours: no capture of ours after all, and the
 	 * error is the one a stdiocap file's reader gives */

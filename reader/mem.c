@@ -3,8 +3,8 @@
  * budget so that a reader in a small cgroup (v2 memory.max, or v1's
  * memory.limit_in_bytes) says "out of memory" and
  * exits 1 instead of being OOM-killed: the kernel overcommits, so in a
- * cgroup an mmap succeeds and the page faults kill (README "Reading a
- * capture", doc/stdiocap.1 LIMITS).
+ * cgroup an mmap succeeds and the page faults kill (doc/stdiocap.1
+ * OPTIONS).
  * SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>

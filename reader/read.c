@@ -72,6 +72,9 @@ static struct {
 	off_t seen_size;	/* --follow: the file when last read */
 	struct timespec seen_mtime;
 	int nomem;		/* the table could not grow: stopped */
+	long long tail_gap;	/* --follow: where damage running to the end
+				 * began (a writer may cut it), else -1 */
+	long long said_gap;	/* ... a gap from there was said already */
 	char *pos[5];		/* the positional arguments */
 	struct capread *cr;	/* in the run's memory */
 	struct {
@@ -108,6 +111,7 @@ static uint32_t board_key(const struct capread_record *r)
 	return r->pid | (uint32_t)(i < BOARDS ? i + 1 : BOARDS) << 24;
 }
 
+/* ---- instances through the hooks (the table is inst.c's) */
 
 static int inst_start(struct inst *p)
 {
@@ -361,63 +365,6 @@ static void cap_start(void)
 	rd.cr->lookahead = S_ISREG(rd.sb.st_mode);
 }
 
-/* Opens path for reading without ever blocking (a FIFO at the path
- * would wait for a writer, a device may do anything) and refuses what
- * is not a regular file: fd, or -1 (said). */
-static int open_capture(const char *path, struct stat *sb)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), fl;
-
-	if (fd < 0) {
-		msg_sys(errno, path);
-		return -1;
-	}
-	if (fstat(fd, sb) < 0 || (fl = fcntl(fd, F_GETFL)) < 0 ||
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-		msg_sys(errno, path);
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(sb->st_mode)) {
-		msg(path, S_ISFIFO(sb->st_mode) ? ": a FIFO" :
-		    S_ISDIR(sb->st_mode) ? ": a directory" :
-		    S_ISCHR(sb->st_mode) || S_ISBLK(sb->st_mode) ? ": a device" :
-		    ": a socket", ", not a capture file (read a stream with - "
-		    "as FILE: stdiocap --ps - <" , path, ")");
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Whose capture it is: a note when another user wrote it, since its
- * records then say what that user chose (a crafted file at the default
- * path would show made-up history as this user's). */
-static void owner_note(const char *path, const struct stat *sb)
-{
-	char u[FMT_ULL + 1], me[FMT_ULL + 1], dir[4096];
-	const char *slash = strrchr(path, '/');
-	struct stat d;
-	size_t n;
-	int sticky = 0;
-
-	if (sb->st_uid == geteuid())
-		return;
-	n = slash ? (size_t)(slash - path) + 1 : 0;
-	if (n < sizeof dir - 1) {
-		memcpy(dir, n ? path : ".", n ? n : 1);
-		dir[n ? n : 1] = 0;
-		sticky = stat(dir, &d) == 0 && d.st_mode & S_ISVTX &&
-			 d.st_uid != geteuid();
-	}
-	u[fmt_u(u, sb->st_uid)] = 0;
-	me[fmt_u(me, geteuid())] = 0;
-	msg(path, ": note: written by uid ", u, ", not by you (uid ", me,
-	    sticky ? "), in a shared sticky directory: its records are what "
-		     "that user put there" :
-		     "): its records are what that user put there");
-}
-
 /* Reads on from pos (a record boundary, or 0: the global header) with
  * fd, after a pause of --follow. From 0 (a file truncated or replaced),
  * the live instances are forgotten without a hook: their wrappers write
@@ -461,6 +408,20 @@ static int follow_wait(void)
 		if (fstat(rd.fd, &rd.sb) < 0) {
 			msg_sys(errno, rd.o.file);
 			return -1;
+		}
+		if (rd.tail_gap >= 0 && rd.sb.st_size >= rd.tail_gap &&
+		    (rd.sb.st_size != rd.seen_size ||
+		     rd.sb.st_mtim.tv_sec != rd.seen_mtime.tv_sec ||
+		     rd.sb.st_mtim.tv_nsec != rd.seen_mtime.tv_nsec)) {
+			/* the damage at the end may have been cut off and
+			 * written over (a writer's repair after a power
+			 * cut): read again from where it began, without
+			 * saying the same gap twice */
+			rd.seen_size = rd.sb.st_size;
+			rd.seen_mtime = rd.sb.st_mtim;
+			rd.said_gap = pos = rd.tail_gap;
+			rd.tail_gap = -1;
+			return reread(pos);
 		}
 		if (rd.sb.st_size < pos) {
 			msg(rd.o.file, ": file truncated: reading it again from the start");
@@ -524,6 +485,9 @@ static int next(struct capread_record *r)
 		if (out_error())
 			return 0;
 		n = capread_next(rd.cr, r);
+		if (n >= 0)	/* --follow: damage up to the end, for now */
+			rd.tail_gap = !n && rd.cr->gap ?
+				      (long long)rd.cr->gap_at : -1;
 		start = n > 0 ? rd.cr->offset - FRAME_RECORD_LEN - r->len : rd.cr->offset;
 		if (rd.cr->started && !rd.begun) {
 			rd.begun = 1;
@@ -539,6 +503,8 @@ static int next(struct capread_record *r)
 			rd.cr->offset = FRAME_GLOBAL_LEN;
 			return -1;
 		}
+		if (rd.cr->gap && (long long)rd.cr->gap_at == rd.said_gap)
+			rd.cr->gap = 0;		/* --follow: said before */
 		if (rd.cr->gap && (rd.limit < 0 || rd.cr->gap_at < lim)) {
 			if (rd.limit >= 0 && rd.cr->gap_at + rd.cr->gap > lim)
 				rd.cr->gap = lim - rd.cr->gap_at;
@@ -575,6 +541,7 @@ static int run(void)
 	struct capread_record r;
 	int n, rc = 0;
 
+	rd.tail_gap = rd.said_gap = -1;
 	rd.follow = rd.o.set & OPT_FOLLOW && S_ISREG(rd.sb.st_mode);
 	rd.limit = S_ISREG(rd.sb.st_mode) && !rd.follow ? rd.sb.st_size : -1;
 	rd.seen_size = rd.sb.st_size;
@@ -751,10 +718,10 @@ static int open_input(void)
 		msg_sys(errno, rd.o.file);
 		return 1;
 	}
-	rd.fd = open_capture(rd.o.file, &rd.sb);
+	rd.fd = open_capture(rd.o.file, &rd.sb, rd.name);
 	if (rd.fd < 0)
 		return 1;
-	owner_note(rd.o.file, &rd.sb);
+	open_note_owner(rd.o.file, &rd.sb);
 	return 0;
 }
 

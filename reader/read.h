@@ -1,6 +1,11 @@
-/* read.h - the capture reader: one driver (read.c) and one file per
- * command (ps.c, tree.c, transcript.c, extract.c), in toybox ps.c's
- * shape. README "Reading a capture" is the user's side of it.
+/* read.h - the capture reader: one driver (read.c) with its table of
+ * live instances (inst.c), and one file per command (ps.c, tree.c,
+ * transcript.c, extract.c, chart.c, repair.c), in toybox ps.c's shape;
+ * open.c opens the capture.
+ * Beside them, knowing no reader type: the tree builder (ptree.h), the
+ * memory within a budget (mem.h), pure formatting (fmt.h) and the
+ * buffered output (out.h). README "Reading a capture" is the user's
+ * side of it.
  * SPDX-License-Identifier: MIT
  *
  * The driver owns everything common: the command line (the options of
@@ -47,6 +52,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "applets.h"
 #include "fmt.h"
@@ -175,6 +181,14 @@ struct read_cmd {
 	/* returns the exit code: 0, or 1 after its own one-line message */
 	int (*end)(const struct read_opts *o);
 };
+
+/* ---- open.c: the capture file, opened carefully */
+/* path opened for reading without ever blocking, refused (one line
+ * naming cmd's way to read a stream) unless a regular file: its fd, or
+ * -1 (said). */
+int open_capture(const char *path, struct stat *sb, const char *cmd);
+/* one line when another user wrote the capture (and where) */
+void open_note_owner(const char *path, const struct stat *sb);
 
 /* read.c: the values of options and arguments; -1 when malformed */
 int read_parse_u32(const char *s, uint32_t *v);

@@ -6,6 +6,7 @@ Usage: reader-mkcap.py conc N OUT      N processes alive at once, a tree
        reader-mkcap.py seq N OUT       N processes one after another
        reader-mkcap.py reuse OUT       a PID reused by an unrecorded process
        reader-mkcap.py payload OUT     a record whose payload is a capture
+       reader-mkcap.py payload-more OUT   the same, 20 processes after it
        reader-mkcap.py damage HOW IN OUT [K]
            HOW: zeros (512 zero bytes inserted before record K, default
            the middle one), junk (300 bytes of junk there), torn (record
@@ -111,6 +112,14 @@ def payload():
     ])
 
 
+def payload_more():
+    """payload(), then 20 more processes: a tear in the big record is
+    followed by more than the rest of its length."""
+    return payload() + b"".join(
+        execve(10 + 2 * i, 900 + i, 1, [b"q%d" % i]) +
+        exit_rec(11 + 2 * i, 900 + i, 1, 0) for i in range(20))
+
+
 def boundaries(data):
     """The offset of every record."""
     off, out = 24, []
@@ -160,7 +169,8 @@ def main(a):
         data = (conc if a[0] == "conc" else seq)(int(a[1]))
         out = a[2]
     else:
-        data = {"reuse": reuse, "payload": payload}[a[0]]()
+        data = {"reuse": reuse, "payload": payload,
+                "payload-more": payload_more}[a[0]]()
         out = a[1]
     open(out, "wb").write(data)
 
