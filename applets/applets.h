@@ -41,6 +41,13 @@ enum { APPLET_STDIN_PASSTHROUGH = 1, APPLET_INTERACTIVE = 2, APPLET_SHELL = 4 };
 # define ENABLE_FAIL_OPEN_NOTICE 0
 #endif
 
+#ifdef CONFIG_NET_SINK
+# define ENABLE_NET_SINK 1
+#else
+# define ENABLE_NET_SINK 0
+# define CONFIG_NET_PAYLOAD_MAX 1
+#endif
+
 /* Exit codes (README "Exit codes"). */
 enum {
 	RC_USAGE = 2,
@@ -102,6 +109,28 @@ void msg_parts(const char *const *part, unsigned n, int err);
 # define USAGE_CHART ""
 # define CONFIG_READER_CHART_MAX 1
 #endif
+/* console.c: --console-dump [FILE] (CONFIG_CONSOLE_DUMP) and, with the
+ * readers, --console-restore LOG OUT (doc/network.md "Over the
+ * console"); console_main runs argv[0] = that option. */
+#ifdef CONFIG_CONSOLE_DUMP
+# define ENABLE_CONSOLE_DUMP 1
+# define USAGE_CONSOLE \
+	"  --console-dump [FILE]   the capture as text for a serial console\n"
+#else
+# define ENABLE_CONSOLE_DUMP 0
+# define USAGE_CONSOLE ""
+#endif
+#ifdef CONFIG_READER
+# define USAGE_RESTORE \
+	"  --console-restore LOG OUT.pcap   the capture back from a console log\n" \
+	"A reader also reads a collector's capture (tcpdump, dumpcap: VXLAN),\n" \
+	"  --board ADDR   only what the board at ADDR sent\n"
+#else
+# define USAGE_RESTORE ""
+#endif
+int console_is_command(const char *arg);
+int console_main(int argc, char **argv, char **envp);
+
 int read_is_command(const char *arg);
 int read_main(int argc, char **argv);
 

@@ -22,7 +22,9 @@ static const char usage[] =
 	"     else each in its target's directory; -s: symbolic links\n"
 	"  --version   the version and the configuration built in\n"
 	"  -h, --help   this text\n"
-	USAGE_READER;
+	USAGE_CONSOLE
+	USAGE_READER
+	USAGE_RESTORE;
 
 /* Built-in commands other than the readers: all start with '-', which
  * no applet name may (scripts/mkapplets), so none can collide. */
@@ -153,7 +155,7 @@ static const char *near_command(const char *name)
 		return NULL;
 	fixed[0] = fixed[1] = '-';
 	memcpy(fixed + 2, name, len + 1);
-	if (read_is_command(fixed))
+	if (read_is_command(fixed) || console_is_command(fixed))
 		return fixed;
 	for (n = builtins; *n; n += strlen(n) + 1)
 		if (!strcmp(n, fixed))
@@ -180,6 +182,8 @@ static int multiplexer(int argc, char **argv, char **envp)
 		return install_main(argc - 1, argv + 1);
 	if (read_is_command(argv[1]))
 		return read_main(argc - 1, argv + 1);
+	if ((ENABLE_CONSOLE_DUMP || ENABLE_READER) && console_is_command(argv[1]))
+		return console_main(argc - 1, argv + 1, envp);
 	near = near_command(argv[1]);
 	if (argv[1][0] == '-') {
 		if (near)

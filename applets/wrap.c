@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -170,12 +171,44 @@ struct exec_note {
 	int err;
 };
 
+/* The execve records to the file, or to a collector (doc/network.md). */
+static int append_execve(struct capfile *cf, uint32_t pid, char **argv,
+			 char **envp)
+{
+	if (ENABLE_NET_SINK && cf->sink)
+		return netsink_execve(cf, pid, argv, envp);
+	return capfile_append_execve(cf, pid, argv, envp);
+}
+
 static void note_execve(void *ctx)
 {
 	struct exec_note *n = ctx;
 
-	if (capfile_append_execve(n->cf, getpid(), n->argv, n->envp) < 0)
+	if (append_execve(n->cf, getpid(), n->argv, n->envp) < 0)
 		n->err = errno;
+}
+
+/* How many records (of at most piece bytes) the execve blob took: the
+ * sequence numbers the vfork child spent. Counted again here because
+ * where vfork is a fork (qemu-user) the child's count never comes back
+ * (doc/capture-format.md §3.5). */
+static uint16_t execve_records(char **argv, char **envp, size_t piece)
+{
+	size_t len = 2, n = 0, r, left;	/* the two terminators */
+	char **l;
+
+	for (l = argv; *l; l++)
+		len += strlen(*l) + 1;
+	for (l = envp; *l; l++)
+		len += strlen(*l) + 1;
+	/* by subtraction: a division by piece would bring libgcc's on
+	 * 32-bit ARM */
+	for (; len; len -= r) {
+		r = len < FRAME_PAYLOAD_MAX ? len : FRAME_PAYLOAD_MAX;
+		for (left = r; left; left -= left < piece ? left : piece)
+			n++;
+	}
+	return (uint16_t)n;
 }
 
 /* doc/stdiocap.1 "PID 1": init must stay PID 1, so the relay moves into a
@@ -193,7 +226,7 @@ static int wrap_pid1(const struct applet *a, char **argv, char **envp,
 
 	/* Written by PID 1 itself, before the relay exists: init runs other
 	 * wrapped programs at once, and its own records must come first. */
-	r = capfile_append_execve(cf, 1, argv, envp) < 0 ? -1 :
+	r = append_execve(cf, 1, argv, envp) < 0 ? -1 :
 	    spawn_relay(&sp, mode);
 	if (r < 0) {
 		int err = errno;
@@ -252,10 +285,16 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 		path = CONFIG_DEFAULT_PCAP;
 	tty_in = relay_plan(mode, relay_flags(a, argv, self), tap);
 
-	if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES,
-			 CONFIG_LOCK_TIMEOUT_MS, &why) < 0 ||
-	    capfile_set_floor(&cf, CONFIG_KEEP_FREE_PERCENT,
-			      CONFIG_MAX_USE_PERCENT, &why) < 0)
+	if (ENABLE_NET_SINK && netsink_is_url(path)) {
+		/* doc/network.md: a collector instead of a file */
+		if (netsink_open(&cf, path, CONFIG_NET_PAYLOAD_MAX) < 0)
+			return uncaptured(a, argv, envp, path, errno,
+					  errno != EINVAL ? NULL :
+					  "not udp://IPv4[:PORT] or udp://[IPv6][:PORT]");
+	} else if (capfile_open(&cf, path, CONFIG_PCAP_MAX_BYTES,
+				CONFIG_LOCK_TIMEOUT_MS, &why) < 0 ||
+		   capfile_set_floor(&cf, CONFIG_KEEP_FREE_PERCENT,
+				     CONFIG_MAX_USE_PERCENT, &why) < 0)
 		return uncaptured(a, argv, envp, path, errno,
 				  why == CAPFILE_SYSCALL ? NULL :
 				  refusal_text(why));
@@ -278,6 +317,8 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 			sig_restore(&ss);
 		return uncaptured(a, argv, envp, path, err, NULL);
 	}
+	cf.seq = execve_records(argv, envp, ENABLE_NET_SINK && cf.sink ?
+				cf.sink_payload : FRAME_PAYLOAD_MAX);
 	if (note.err) {
 		capture_lost(note.err, &cf);
 		capfile_close(&cf);

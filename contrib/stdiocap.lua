@@ -81,6 +81,9 @@ f.status = ProtoField.uint32("stdiocap.status", "Wait status", base.HEX)
 f.exit_code = ProtoField.uint8("stdiocap.exit_code", "Exit code", base.DEC)
 f.signal = ProtoField.uint8("stdiocap.signal", "Killed by signal", base.DEC, SIGNALS)
 f.core = ProtoField.bool("stdiocap.core", "Core dumped")
+-- doc/capture-format.md §3.5: the IPv4 identification numbers a
+-- process's records; a gap is records lost on the way to a collector
+f.seq = ProtoField.uint16("stdiocap.seq", "Sequence number (of this process's records)", base.DEC)
 
 local e_malformed = ProtoExpert.new("stdiocap.malformed", "Malformed stdiocap record",
 	expert.group.MALFORMED, expert.severity.ERROR)
@@ -90,6 +93,7 @@ local eth_src = Field.new("eth.src")
 local eth_dst = Field.new("eth.dst")
 local ip_src = Field.new("ip.src")
 local ip_dst = Field.new("ip.dst")
+local ip_id = Field.new("ip.id")
 
 local udp_port = DissectorTable.get("udp.port")
 local hooked = {}	-- source port -> dissector it had (false: none)
@@ -242,6 +246,8 @@ local function dissect(tvb, pinfo, tree, pid, ppid)
 	t:add(f.pid, pid):set_generated()
 	t:add(f.ppid, ppid):set_generated()
 	t:add(f.event, name):set_generated()
+	local id = last(ip_id)
+	if id then t:add(f.seq, id.value):set_generated() end
 	local info = "pid " .. pid .. " " .. name
 
 	if event <= 2 then

@@ -393,6 +393,7 @@ static int blob_locked(struct capfile *cf, struct frame_head h,
 	h.event = EVENT_EXECVE;
 	frame_blob_init(&blob, argv, envp);
 	while ((h.len = frame_blob_next(&blob, buf))) {
+		h.seq = cf->seq++;
 		frame_record_header(head, &h);
 		iov[0].iov_base = head;
 		iov[0].iov_len = FRAME_RECORD_LEN;
@@ -424,6 +425,7 @@ static int records_locked(struct capfile *cf, struct frame_head h,
 		for (k = 0, total = 0; k < BATCH_MAX && i < n; k++, i++) {
 			h.event = rec[i].event;
 			h.len = rec[i].len;
+			h.seq = cf->seq++;
 			frame_record_header(rec[i].head, &h);
 			iov[2 * k].iov_base = rec[i].head;
 			iov[2 * k].iov_len = FRAME_RECORD_LEN;
@@ -451,8 +453,11 @@ static int append_locked(struct capfile *cf, uint32_t pid,
 	struct frame_head h;
 	off_t size;
 	int fresh, r, tries;
+	uint16_t seq = cf->seq;
 
 	for (tries = 0; tries < ROTATE_TRIES; tries++) {
+		/* a step done again writes the same records again */
+		cf->seq = seq;
 		size = prepare(cf, &fresh);
 		if (size < 0)
 			return -1;
@@ -482,6 +487,8 @@ static int append_locked(struct capfile *cf, uint32_t pid,
 int capfile_append(struct capfile *cf, uint32_t pid,
 		   struct capfile_record *rec, size_t n)
 {
+	if (cf->sink)
+		return cf->sink(cf, pid, rec, n);
 	if (caplock_take(cf) < 0)
 		return -1;
 	if (append_locked(cf, pid, NULL, NULL, rec, n) < 0)

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "stdiocap.h"
+#include "internal.h"
 
 enum { MAX_RECORD = FRAME_RECORD_LEN + FRAME_PAYLOAD_MAX };
 
@@ -87,6 +88,22 @@ static int header(struct capread *cr)
 	if (n < FRAME_GLOBAL_LEN)
 		return short_input(cr, FRAME_GLOBAL_LEN);
 	e = frame_global_header_error(cr->buf + cr->off, &val);
+	/* a collector's capture (outer.c): pcapng stays to be read as
+	 * blocks */
+	if (e && e != CAPREAD_NOT_PCAP && e != CAPREAD_VERSION &&
+	    outer_start(cr, cr->buf + cr->off, e, val) == 0) {
+		if (e != CAPREAD_PCAPNG)
+			cr->off += FRAME_GLOBAL_LEN;
+		cr->started = 1;
+		return 0;
+	}
+	/* tcpdump's snapshot length, not ours: see capread_next */
+	{
+		const unsigned char *p = cr->buf + cr->off + 16;
+
+		cr->outer.snaplen = p[0] | p[1] << 8 | p[2] << 16 |
+				    (uint32_t)p[3] << 24;
+	}
 	if (e)
 		return fail(cr, e, val);
 	cr->off += FRAME_GLOBAL_LEN;
@@ -211,6 +228,8 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 	cr->gap = 0;
 	if (!cr->started && header(cr) < 0)
 		return -1;
+	if (cr->outer.kind)
+		return outer_next(cr, rec);
 	for (;;) {
 		n = get(cr, FRAME_RECORD_LEN);
 		if (n < 0)
@@ -219,6 +238,20 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 			return 0;	/* end of input on a record boundary */
 		if (n < FRAME_PCAP_LEN)
 			return short_input(cr, FRAME_PCAP_LEN);
+		/* tcpdump -i eth0 writes the header a stdiocap file has,
+		 * but with its own snapshot length: its first frame not
+		 * ours makes it a collector's capture (outer.c) */
+		if (!cr->number && cr->offset == FRAME_GLOBAL_LEN &&
+		    cr->outer.snaplen != 65535 && n >= FRAME_RECORD_LEN &&
+		    memcmp(cr->buf + cr->off + FRAME_PCAP_LEN, frame_ethernet,
+			   sizeof frame_ethernet)) {
+			static const unsigned char ethernet_pcap[FRAME_GLOBAL_LEN] = {
+				0xd4, 0xc3, 0xb2, 0xa1, [20] = 1
+			};
+
+			outer_start(cr, ethernet_pcap, CAPREAD_FRAME, 0);
+			return outer_next(cr, rec);
+		}
 		e = frame_decode_pcap(cr->buf + cr->off, &h, &val);
 		total = FRAME_RECORD_LEN + h.len;
 		if (!e && n < FRAME_RECORD_LEN)
@@ -292,6 +325,8 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 	rec->frame = cr->buf + cr->off;
 	rec->data = cr->buf + cr->off + FRAME_RECORD_LEN;
 	rec->len = h.len;
+	rec->seq = h.seq;
+	rec->board_len = 0;
 	cr->off += total;
 	cr->offset += total;
 	cr->number++;

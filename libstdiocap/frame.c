@@ -149,7 +149,8 @@ void frame_record_header(unsigned char out[FRAME_RECORD_LEN],
 	*p++ = 0x45;			/* version 4, IHL 5 */
 	*p++ = 0;			/* TOS */
 	p = put_be16(p, 28 + h->len);	/* total length */
-	p = put_be16(p, 0);		/* identification */
+	p = put_be16(p, h->seq);	/* identification: the sequence
+					 * number (doc/capture-format.md §3.5) */
 	p = put_be16(p, 0);		/* flags, fragment offset */
 	*p++ = 64;			/* TTL */
 	*p++ = 17;			/* UDP */
@@ -215,6 +216,7 @@ enum capread_error frame_decode_net(const unsigned char in[FRAME_RECORD_LEN],
 		return CAPREAD_EXIT;
 	}
 	h->event = *val;
+	h->seq = be16(ip + 4);
 	h->pid = addr24(ip + 12);
 	h->ppid = addr24(ip + 16);
 	return CAPREAD_OK;

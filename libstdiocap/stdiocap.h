@@ -81,6 +81,9 @@ struct frame_head {
 				 * (README "Lineage"); 0 for PID 1 */
 	enum frame_event event;	/* the UDP destination port */
 	size_t len;		/* payload bytes, <= FRAME_PAYLOAD_MAX */
+	uint16_t seq;		/* the IPv4 identification: this process's
+				 * record number, mod 65536
+				 * (doc/capture-format.md §3.5) */
 };
 
 /* The 58 bytes that precede a payload of h->len bytes: pcap record
@@ -191,6 +194,7 @@ enum capfile_refusal {
 	CAPFILE_MAX_USE,	/* it would pass its share of the filesystem */
 };
 
+struct capfile_record;
 struct capfile {
 	int fd;			/* -1 once capturing stopped */
 	const char *path;	/* for messages */
@@ -214,6 +218,14 @@ struct capfile {
 	 * readable, 0 if not (yet), -1 with errno. NULL: poll fd. */
 	int (*wait)(void *ctx, int fd, int ms);
 	void *wait_ctx;
+	uint16_t seq;		/* the next record's sequence number
+				 * (doc/capture-format.md §3.5) */
+	/* Another destination (netsink.c): when set, every record that
+	 * capfile_append gets goes to sink instead of the file, and fd is
+	 * the sink's socket (its execve records: netsink_execve). */
+	int (*sink)(struct capfile *cf, uint32_t pid,
+		    struct capfile_record *rec, size_t n);
+	size_t sink_payload;	/* the sink's largest payload */
 };
 
 /* Opens path (creating 0600) with the checks of README "Capture file
@@ -262,6 +274,36 @@ int capfile_append_exit(struct capfile *cf, uint32_t pid, int status);
 
 /* Closes the file (errno kept); cf->fd becomes -1. */
 void capfile_close(struct capfile *cf);
+
+/* ---- netsink.c: the network destination, udp://ADDR:PORT (doc/network.md;
+ * doc/capture-format.md §12) */
+
+enum {
+	NETSINK_PORT = 4789,		/* the IANA VXLAN port */
+	NETSINK_VNI = 0x535443,		/* "STC": the VXLAN network identifier */
+	NETSINK_OVERHEAD = 20 + 8 + 8 + 42,	/* outer IPv4, UDP, VXLAN, frame */
+};
+
+/* 1 if path names a network destination (starts "udp://"). */
+int netsink_is_url(const char *path);
+
+/* Opens a non-blocking UDP socket connected to url ("udp://A.B.C.D[:PORT]"
+ * or "udp://[IPv6][:PORT]", port default 4789, IP literals only) and
+ * makes cf send there: every record goes out as VXLAN datagrams of at
+ * most payload bytes of payload each (a longer record is cut into
+ * several of the same stream). -1 with errno: EINVAL for a url that is
+ * none of those, else what socket/connect said (ENETUNREACH: no route,
+ * no interface yet). */
+int netsink_open(struct capfile *cf, const char *url, size_t payload);
+
+/* An IPv4 ("192.0.2.1") or IPv6 ("2001:db8::1") address into out:
+ * returns its length, 4 or 16, or 0 when s is neither (--board). */
+int netsink_addr(const char *s, unsigned char out[16]);
+
+/* capfile_append_execve for such a cf (that one needs a file): the blob
+ * as dport-3 records cut to the payload size. Async-signal-safe. */
+int netsink_execve(struct capfile *cf, uint32_t pid, char *const argv[],
+		   char *const envp[]);
 
 /* ---- lineage.c: who ran this program (README "Lineage") */
 
@@ -444,6 +486,31 @@ struct capread_record {
 	const unsigned char *frame;	/* the whole record, header first */
 	const unsigned char *data;	/* its payload, len bytes */
 	size_t len;
+	uint16_t seq;		/* its sequence number (capture-format §3.5) */
+	/* the board that sent it, in a collector's capture (outer.c): its
+	 * IPv4 (board_len 4) or IPv6 (16) address; board_len 0 in a file */
+	unsigned char board_len;
+	unsigned char board[16];
+};
+
+/* A collector's capture (outer.c): how to unwrap it. */
+enum { CAPREAD_OUTER_PCAP = 1, CAPREAD_OUTER_PCAPNG = 2, CAPREAD_IFS = 16 };
+struct capread_outer {
+	unsigned char kind;	/* 0: a stdiocap file; CAPREAD_OUTER_* */
+	unsigned char be;	/* big-endian pcap, or pcapng section */
+	unsigned char nsec;	/* pcap: nanosecond timestamps */
+	unsigned char board_len;	/* set by the caller: only this board */
+	unsigned char board[16];
+	uint32_t link;		/* pcap: the link type */
+	unsigned nif;		/* pcapng: interfaces of the section */
+	uint16_t if_link[CAPREAD_IFS];
+	unsigned char if_res[CAPREAD_IFS];	/* if_tsresol */
+	unsigned long skipped;	/* packets that were no record of ours */
+	uint32_t snaplen;	/* of a pcap header like ours (capread.c) */
+	/* what capread.c would have said: the error when the input ends
+	 * without one record of ours (then it was no capture of ours) */
+	enum capread_error why;
+	uint32_t why_val;
 };
 
 /* No allocation: the largest record (58 + 8192 bytes) fits buf almost
@@ -461,6 +528,7 @@ struct capread {
 	uint32_t val, have;
 	unsigned long number;	/* records returned so far */
 	unsigned long long offset;	/* file offset of the next record */
+	struct capread_outer outer;	/* kind 0: a stdiocap file */
 	/* the damage skipped before the record (or end) just returned:
 	 * gap bytes from gap_at, the first thing wrong there gap_err and
 	 * gap_val; gap 0: none */
@@ -485,5 +553,18 @@ void capread_init(struct capread *cr, int fd);
  * Reads at most sizeof cr->buf bytes ahead and never allocates,
  * whatever the input. */
 int capread_next(struct capread *cr, struct capread_record *rec);
+
+/* ---- outer.c: a collector's capture (doc/network.md "Reading a farm"),
+ * read through capread_next once capread.c hands over */
+
+/* Takes over after the 24 bytes head (already consumed; for pcapng the
+ * section header block is not: cr->off must be at its start) when they
+ * are a pcap of another kind than a stdiocap file's, or pcapng; -1 when
+ * they are no capture outer.c reads. */
+int outer_start(struct capread *cr, const unsigned char *head,
+		enum capread_error why, uint32_t why_val);
+
+/* The next record of ours, as capread_next says (1, 0, -1). */
+int outer_next(struct capread *cr, struct capread_record *rec);
 
 #endif

@@ -319,7 +319,7 @@ static int cast_end(const struct read_opts *o)
 
 const struct read_cmd read_cast = {
 	.mem = sizeof(struct cast),
-	.opts = OPT_INSTANCE | OPT_MAX_WAIT | OPT_RAW,
+	.opts = OPT_INSTANCE | OPT_MAX_WAIT | OPT_RAW | OPT_BOARD,
 	.args = 1,
 	.check = replay_check,
 	.begin = cast_begin,

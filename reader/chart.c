@@ -265,7 +265,7 @@ static const char *chart_check(struct read_opts *o, char **arg)
 /* Without CONFIG_READER_CHART only the refusal is linked. */
 #define IF_CHART(f) (ENABLE_READER_CHART ? (f) : NULL)
 const struct read_cmd read_chart = {
-	.opts = OPT_PID | OPT_NAME | OPT_FAILED,
+	.opts = OPT_PID | OPT_NAME | OPT_FAILED | OPT_BOARD,
 	.check = chart_check,
 	.begin = IF_CHART(chart_begin),
 	.start = IF_CHART(chart_start),

@@ -65,7 +65,7 @@ static int ex_end(const struct read_opts *o)
 }
 
 const struct read_cmd read_extract = {
-	.opts = OPT_INSTANCE | OPT_FOLLOW,
+	.opts = OPT_INSTANCE | OPT_FOLLOW | OPT_BOARD,
 	.args = 2,
 	.check = ex_check,
 	.begin = ex_begin,

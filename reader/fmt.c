@@ -215,3 +215,52 @@ size_t fmt_argv(char *dst, size_t cap, size_t from, const unsigned char *b,
 		put(dst, cap, from, &len, " ..." + first, 4 - first);
 	return len;
 }
+
+/* RFC 5952 text of an IPv6 address: lowercase, no leading zeros, the
+ * longest run of two or more zero groups as "::". */
+static size_t fmt_ipv6(char *s, const unsigned char *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned g[8], v;
+	int i, k, run = 0, at = -1, len = 0;
+	size_t n = 0;
+
+	for (i = 0; i < 8; i++) {
+		g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+		len = g[i] ? 0 : len + 1;
+		if (len > run && len >= 2) {
+			run = len;
+			at = i - len + 1;
+		}
+	}
+	for (i = 0; i < 8; i++) {
+		if (i == at) {
+			s[n++] = ':';
+			s[n++] = ':';
+			i += run - 1;
+			continue;
+		}
+		if (i && i != at + run)
+			s[n++] = ':';
+		for (v = g[i], k = 12; k > 0 && !(v >> k); k -= 4)
+			;
+		for (; k >= 0; k -= 4)
+			s[n++] = hex[v >> k & 15];
+	}
+	return n;
+}
+
+size_t fmt_board(char *s, const unsigned char *addr, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	if (len == 16)
+		return fmt_ipv6(s, addr);
+	for (i = 0; i < 4 && len == 4; i++) {
+		if (i)
+			s[n++] = '.';
+		n += fmt_u(s + n, addr[i]);
+	}
+	return n;
+}

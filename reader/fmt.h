@@ -40,5 +40,9 @@ size_t fmt_duration(char *s, int known, uint32_t sec, uint32_t usec,
  * returns its whole length, so any length can be written in pieces. */
 size_t fmt_argv(char *dst, size_t cap, size_t from, const unsigned char *b,
 		size_t n, int cut, int base);
+/* A board's address (doc/network.md): len 4, "10.77.1.2"; len 16, RFC
+ * 5952 text, "fd77:1::2"; len 0, nothing. */
+enum { FMT_BOARD = 40 };
+size_t fmt_board(char *s, const unsigned char *addr, size_t len);
 
 #endif

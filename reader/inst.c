@@ -41,7 +41,7 @@ static struct inst **slot_of(uint32_t pid)
 {
 	size_t h = hash(pid);
 
-	while (it.slot[h] && it.slot[h]->pid != pid)
+	while (it.slot[h] && it.slot[h]->key != pid)
 		h = (h + 1) & (it.slots - 1);
 	return &it.slot[h];
 }
@@ -68,7 +68,7 @@ static int index_room(void)
 		return -1;
 	}
 	for (p = it.first; p; p = p->next)
-		*slot_of(p->pid) = p;
+		*slot_of(p->key) = p;
 	mem_free(old, n * sizeof *old);
 	return 0;
 }
@@ -108,7 +108,9 @@ struct inst *inst_new(uint32_t pid)
 	p = it.free;
 	it.free = p->next;
 	memset(p, 0, offsetof(struct inst, head));
-	p->pid = pid;
+	/* the key: the pid, and a collector's board above it (read.c) */
+	p->key = pid;
+	p->pid = pid & 0xffffff;
 	p->prev = it.last;
 	if (it.last)
 		it.last->next = p;
@@ -122,7 +124,7 @@ struct inst *inst_new(uint32_t pid)
 
 void inst_free(struct inst *p)
 {
-	struct inst **s = slot_of(p->pid);
+	struct inst **s = slot_of(p->key);
 	size_t i = (size_t)(s - it.slot), j = i, k;
 
 	/* out of the index: linear probing, so each entry after the hole
@@ -133,7 +135,7 @@ void inst_free(struct inst *p)
 			j = (j + 1) & (it.slots - 1);
 			if (!it.slot[j])
 				break;
-			k = hash(it.slot[j]->pid);
+			k = hash(it.slot[j]->key);
 			if (j > i ? k <= i || k > j : k <= i && k > j) {
 				it.slot[i] = it.slot[j];
 				it.slot[j] = NULL;

@@ -34,6 +34,18 @@ static void ps_line(const struct read_opts *o, struct inst *p)
 	out_ch(' ');
 	out_pad(b, inst_fmt_end(b, p), 18, 0);
 	out_ch(' ');
+	/* a collector's capture (doc/network.md): the board, and what the
+	 * network lost of this process */
+	if (p->board_len) {
+		out_ch('[');
+		out_mem(b, fmt_board(b, p->board, p->board_len));
+		out_str("] ");
+	}
+	if (p->lost) {
+		out_ch('(');
+		out_u(p->lost);
+		out_str(p->lost == 1 ? " record lost) " : " records lost) ");
+	}
 	out_argv(p->head, p->hlen, inst_argv_len(p));
 	out_ch('\n');
 }
@@ -45,7 +57,7 @@ static int ps_exit(const struct read_opts *o, struct inst *p)
 }
 
 const struct read_cmd read_ps = {
-	.opts = OPT_PID | OPT_NAME | OPT_FOLLOW,
+	.opts = OPT_PID | OPT_NAME | OPT_FOLLOW | OPT_BOARD,
 	.begin = ps_begin,
 	.exit = ps_exit,
 	.gone = ps_line,

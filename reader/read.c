@@ -82,7 +82,35 @@ static struct {
 		void *p;
 		size_t n;
 	} mem;			/* the command's o->mem */
+	unsigned char board_len, board[16];	/* --board */
+	unsigned char (*boards)[17];	/* length, address (board_key) */
+	unsigned nboards;
 } rd;
+
+/* A collector's capture (doc/network.md): a process is its pid on its
+ * board. The board's index (from 1, in order of appearance) goes above
+ * the 24 bits of the pid in the table's key; past 255 boards the last
+ * index is shared. */
+enum { BOARDS = 255 };
+static uint32_t board_key(const struct capread_record *r)
+{
+	unsigned i;
+
+	if (!r->board_len)
+		return r->pid;
+	if (!rd.boards && !(rd.boards = mem_alloc(BOARDS * sizeof *rd.boards)))
+		return r->pid;
+	for (i = 0; i < rd.nboards; i++)
+		if (rd.boards[i][0] == r->board_len &&
+		    !memcmp(rd.boards[i] + 1, r->board, r->board_len))
+			break;
+	if (i == rd.nboards && i < BOARDS) {
+		rd.boards[i][0] = r->board_len;
+		memcpy(rd.boards[i] + 1, r->board, r->board_len);
+		rd.nboards++;
+	}
+	return r->pid | (uint32_t)(i < BOARDS ? i + 1 : BOARDS) << 24;
+}
 
 /* ---- instances through the hooks (the table is inst.c's) */
 
@@ -96,6 +124,26 @@ static int inst_start(struct inst *p)
 	return rd.cmd->start ? rd.cmd->start(&rd.o, p) : 0;
 }
 
+/* "stdiocap: FILE: pid N (board B): K records lost", never glued over
+ * (doc/network.md "What is lost when"). */
+static void report_lost(const struct inst *p)
+{
+	char pid[FMT_ULL + 1], n[FMT_ULL + 1], b[FMT_BOARD + 10];
+	size_t k;
+
+	pid[fmt_u(pid, p->pid)] = 0;
+	n[fmt_u(n, p->lost)] = 0;
+	k = 0;
+	if (p->board_len) {
+		memcpy(b, " (board ", 8);
+		k = 8 + fmt_board(b + 8, p->board, p->board_len);
+		b[k++] = ')';
+	}
+	b[k] = 0;
+	msg(rd.o.file, ": pid ", pid, b, ": ", n,
+	    p->lost == 1 ? " record lost" : " records lost");
+}
+
 /* The instance leaves the table: by its exit record or without one. */
 static int inst_close(struct inst *p, enum inst_end end)
 {
@@ -103,6 +151,8 @@ static int inst_close(struct inst *p, enum inst_end end)
 
 	if (!p->started)
 		done = inst_start(p);
+	if (p->lost && p->match)
+		report_lost(p);
 	p->end = end;
 	if (end == INST_EXITED && rd.cmd->exit)
 		done |= rd.cmd->exit(&rd.o, p);
@@ -115,7 +165,7 @@ static int inst_close(struct inst *p, enum inst_end end)
 /* A new instance for the PID of r; NULL when memory ran out (said). */
 static struct inst *inst_open(const struct capread_record *r)
 {
-	struct inst *p = inst_new(r->pid);
+	struct inst *p = inst_new(board_key(r));
 	char n[FMT_ULL + 1], k[FMT_ULL + 1], o[FMT_ULL + 1];
 
 	if (!p) {
@@ -131,6 +181,9 @@ static struct inst *inst_open(const struct capread_record *r)
 	p->ppid = r->ppid;
 	p->sec = p->end_sec = r->sec;
 	p->usec = p->end_usec = r->usec;
+	p->board_len = r->board_len;
+	memcpy(p->board, r->board, r->board_len);
+	p->last_seq = r->seq - 1;	/* no gap before the first */
 	frame_split_init(&p->split);
 	return p;
 }
@@ -148,7 +201,7 @@ static int on_record(const struct capread_record *r)
 	}
 	if (rd.cmd->record && rd.cmd->record(&rd.o, r))
 		return 1;
-	p = inst_find(r->pid);
+	p = inst_find(board_key(r));
 	if (rd.blob && (rd.blob != p || r->event != EVENT_EXECVE) &&
 	    inst_start(rd.blob))
 		return 1;
@@ -160,6 +213,11 @@ static int on_record(const struct capread_record *r)
 	}
 	if (!p && !(p = inst_open(r)))
 		return 1;
+	/* records lost between two of its own (doc/capture-format.md
+	 * §3.5); all zero: a capture older than sequence numbers */
+	if (r->seq || p->last_seq)
+		p->lost += (uint16_t)(r->seq - p->last_seq - 1);
+	p->last_seq = r->seq;
 	if (r->event == EVENT_EXECVE) {
 		frame_split_feed(&p->split, r->data, r->len);
 		n = r->len < INST_HEAD - p->hlen ? r->len : INST_HEAD - p->hlen;
@@ -302,6 +360,8 @@ static void gap_report(void)
 static void cap_start(void)
 {
 	capread_init(rd.cr, rd.fd);
+	rd.cr->outer.board_len = rd.board_len;	/* --board */
+	memcpy(rd.cr->outer.board, rd.board, sizeof rd.board);
 	rd.cr->resync = 1;
 	rd.cr->lookahead = S_ISREG(rd.sb.st_mode);
 }
@@ -314,6 +374,7 @@ static void cap_start(void)
 static int reread(off_t pos)
 {
 	unsigned long number = rd.cr->number;
+	struct capread_outer outer = rd.cr->outer;	/* a collector's */
 
 	if (!pos) {
 		inst_reset();
@@ -327,6 +388,7 @@ static int reread(off_t pos)
 		rd.cr->started = 1;
 		rd.cr->offset = pos;
 		rd.cr->number = number;
+		rd.cr->outer = outer;	/* packets, not records, from pos */
 	}
 	return 0;
 }
@@ -600,6 +662,7 @@ static const struct opt {
 	{ "--pid", 1, OPT_PID }, { "--name", 1, OPT_NAME },
 	{ "--stream", 1, OPT_STREAM }, { "--instance", 1, OPT_INSTANCE },
 	{ "--speed", 1, OPT_SPEED }, { "--max-wait", 1, OPT_MAX_WAIT },
+	{ "--board", 1, OPT_BOARD },
 };
 
 static int parse(int argc, char **argv)
@@ -642,6 +705,9 @@ static int parse(int argc, char **argv)
 		} else if (flag == OPT_STREAM) {
 			s = read_parse_stream(v);
 			rd.o.streams |= 1u << (s & 3);	/* s < 0: refused */
+		} else if (flag == OPT_BOARD) {
+			rd.board_len = netsink_addr(v, rd.board);
+			s = rd.board_len ? 0 : -1;
 		} else if (flag == OPT_INSTANCE) {
 			s = read_parse_u32(v, &rd.o.instance);
 			if (!rd.o.instance)
@@ -722,5 +788,6 @@ int read_main(int argc, char **argv)
 	inst_reset();
 	mem_free(rd.mem.p, rd.mem.n);
 	mem_free(rd.cr, sizeof *rd.cr);
+	mem_free(rd.boards, rd.boards ? BOARDS * sizeof *rd.boards : 0);
 	return rc;
 }

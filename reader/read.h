@@ -74,6 +74,7 @@ enum {
 	OPT_HIDE_RELAYED = 1 << 10,	/* --hide-relayed */
 	OPT_ENV_FULL = 1 << 11,	/* --env-diff=full: against the previous */
 	OPT_FAILED = 1 << 12,	/* --failed: the failed and their ancestors */
+	OPT_BOARD = 1 << 13,	/* --board ADDR (doc/network.md) */
 };
 
 struct read_opts {
@@ -122,6 +123,13 @@ struct inst {
 	unsigned char started;	/* start hook called */
 	unsigned char io;	/* a stdin/stdout/stderr record was seen */
 	uint32_t ref;		/* the command's own use (tree: its node) */
+	/* a collector's capture (doc/network.md): the board that sent it
+	 * (board_len 0 in a file), its records lost (sequence gaps) */
+	unsigned long lost;
+	uint32_t key;		/* the table's: pid, board index << 24 */
+	uint16_t last_seq;
+	unsigned char board_len;
+	unsigned char board[16];
 	struct inst *prev, *next;	/* the table's, in start order */
 	struct frame_split split;	/* its execve blob so far */
 	unsigned hlen;		/* bytes of head used */
@@ -139,10 +147,12 @@ struct inst {
  * out of it stops the reading with one line, never an eviction that
  * would make the commands disagree. */
 void inst_reset(void);		/* empty (a run's start; a truncated file) */
-struct inst *inst_find(uint32_t pid);
+/* key: the pid, in a collector's capture with its board's index (from
+ * 1) in the top 8 bits */
+struct inst *inst_find(uint32_t key);
 /* A new live instance of pid, zeroed up to head, last in start order;
  * NULL with errno ENOMEM. */
-struct inst *inst_new(uint32_t pid);
+struct inst *inst_new(uint32_t key);
 void inst_free(struct inst *p);
 struct inst *inst_first(void);	/* the oldest live one, or NULL */
 unsigned long inst_live(void);

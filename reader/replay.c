@@ -130,7 +130,7 @@ static int rp_end(const struct read_opts *o)
 }
 
 const struct read_cmd read_replay = {
-	.opts = OPT_INSTANCE | OPT_SPEED | OPT_MAX_WAIT | OPT_STREAM,
+	.opts = OPT_INSTANCE | OPT_SPEED | OPT_MAX_WAIT | OPT_STREAM | OPT_BOARD,
 	.args = 1,
 	.check = replay_check,
 	.begin = rp_begin,

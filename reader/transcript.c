@@ -653,7 +653,7 @@ static int tr_end(const struct read_opts *o)
 const struct read_cmd read_transcript = {
 	.mem = sizeof(struct tr),
 	.opts = OPT_ENV | OPT_ENV_DIFF | OPT_ENV_FULL | OPT_PID | OPT_NAME |
-		OPT_STREAM | OPT_FOLLOW | OPT_RAW | OPT_HIDE_RELAYED,
+		OPT_STREAM | OPT_FOLLOW | OPT_RAW | OPT_HIDE_RELAYED | OPT_BOARD,
 	.begin = tr_begin,
 	.exec = tr_exec,
 	.start = tr_start,

@@ -195,7 +195,7 @@ static int tree_end(const struct read_opts *o)
 }
 
 const struct read_cmd read_tree = {
-	.opts = OPT_PID | OPT_NAME,
+	.opts = OPT_PID | OPT_NAME | OPT_BOARD,
 	.begin = tree_begin,
 	.start = tree_start,
 	.exit = tree_exit,

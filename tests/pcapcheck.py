@@ -120,7 +120,7 @@ def _check_packet(pkt, fail):
         fail("bad Ethernet header %s" % pkt[:14].hex())
     ver, tos, tot_len, ident, frag, ttl, proto, ip_csum, src, dst = IP_HDR.unpack_from(pkt, 14)
     for name, got, want in (("version/IHL", ver, 0x45), ("TOS", tos, 0),
-                            ("total length", tot_len, 28 + plen), ("identification", ident, 0),
+                            ("total length", tot_len, 28 + plen),
                             ("flags/fragment", frag, 0), ("TTL", ttl, 64), ("protocol", proto, 17)):
         if got != want:
             fmt = "%#x" if name == "version/IHL" else "%d"
@@ -190,6 +190,12 @@ def read_capture_counted(path_or_bytes, require_exit=False, expect_procs=None):
         pid, ppid, ev, payload = _check_packet(pkt, fail)
         ts = ts_sec + ts_usec / 1e6
         proc = current.get(pid)
+        seq = struct.unpack_from(">H", pkt, 18)[0]   # doc/capture-format.md §3.5
+        if proc is not None and not proc["_exited"]:
+            want = (proc["_seq"] + 1) & 0xffff
+            if seq != want and not (seq == 0 and proc["_seq0"]):
+                fail("pid %d: sequence number (IPv4 identification) %d, expected %d"
+                     % (pid, seq, want))
         if ev == EV_EXECVE:
             if not payload:
                 fail("empty execve record for pid %d" % pid)
@@ -228,6 +234,7 @@ def read_capture_counted(path_or_bytes, require_exit=False, expect_procs=None):
                     fail("empty %s record for pid %d" % (STREAMS[ev], pid))
                 proc[STREAMS[ev]] += payload
         proc["last_ts"] = ts
+        proc["_seq"], proc["_seq0"] = seq, proc.get("_seq0", True) and seq == 0
         off += REC_HDR.size + incl
     for proc in procs:
         if proc["_blob"] is not None:
@@ -237,7 +244,7 @@ def read_capture_counted(path_or_bytes, require_exit=False, expect_procs=None):
     if expect_procs is not None and len(procs) != expect_procs:
         raise CaptureError("expected %d process(es), found %d" % (expect_procs, len(procs)))
     for proc in procs:
-        for key in ("_blob", "_exited", "_where"):
+        for key in ("_blob", "_exited", "_where", "_seq", "_seq0"):
             del proc[key]
         for key in STREAMS.values():
             proc[key] = bytes(proc[key])

@@ -40,9 +40,9 @@ while :; do
 	usleep 10000
 done
 echo "relay: pid ${relay:-none} state $st after $n polls"
-echo "==== STDIOCAP CAPTURE BEGIN ===="
-base64 /init.pcap
-echo "==== STDIOCAP CAPTURE END ===="
+# doc/network.md "Over the console": numbered, checksummed lines that
+# the host's stdiocap --console-restore turns back into the capture
+/bin/stdiocap --console-dump /init.pcap
 # tcsetattr(TCSADRAIN): returns once the serial port has sent it all
 stty -F /dev/console -echo
 poweroff -f

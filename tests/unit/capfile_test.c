@@ -106,7 +106,7 @@ static unsigned long le32(const unsigned char *p)
 
 /* The 58 header bytes of a record, timestamps zero (never compared). */
 static void ref_head(unsigned char *o, unsigned long pid, int event,
-		     size_t len)
+		     size_t len, unsigned seq)
 {
 	static const unsigned char eth[14] = {
 		0x02, 0x43, 0x41, 0x50, 0x00, 0x00,
@@ -125,6 +125,8 @@ static void ref_head(unsigned char *o, unsigned long pid, int event,
 	ip[0] = 0x45;
 	ip[2] = (28 + len) >> 8 & 0xff;
 	ip[3] = (28 + len) & 0xff;
+	ip[4] = seq >> 8 & 0xff;	/* the sequence number (§3.5) */
+	ip[5] = seq & 0xff;
 	ip[8] = 64;
 	ip[9] = 17;
 	ip[12] = 10;
@@ -178,7 +180,7 @@ static int walk(const unsigned char *buf, long n, unsigned long pid,
 			return note("bad length at %ld: incl_len %lu", off, incl),
 			       -1;
 		len = incl - 42;
-		ref_head(want, pid, event, len);
+		ref_head(want, pid, event, len, (unsigned)*records);
 		if (memcmp(buf + off + 8, want + 8, FRAME_RECORD_LEN - 8))
 			return note("header differs at %ld (payload %zu)", off,
 				    len), -1;
@@ -253,7 +255,7 @@ static void test_existing_capture(void)
 	int r;
 
 	memcpy(file, golden, 24);
-	ref_head(file + 24, 77, EVENT_STDOUT, 3);
+	ref_head(file + 24, 77, EVENT_STDOUT, 3, 0);
 	memcpy(file + 24 + 58, "abc", 3);
 	spit(path_of("existing"), file, sizeof file);
 	r = capfile_open(&cf, path_of("existing"), 0, 1000, &why);
@@ -476,7 +478,7 @@ static void test_append3(void)
 	       "3 records add exactly 3 x 58 bytes + payloads");
 	ok = n == 24 + 3 * 58 + 6 + 4 + 3 && !memcmp(buf, golden, 24);
 	for (i = 0, off = 24; ok && i < 3; i++) {
-		ref_head(want, pid, rec[i].event, rec[i].len);
+		ref_head(want, pid, rec[i].event, rec[i].len, (unsigned)i);
 		if (memcmp(buf + off + 8, want + 8, FRAME_RECORD_LEN - 8) ||
 		    memcmp(buf + off + 58, rec[i].data, rec[i].len)) {
 			note("record %d at offset %ld differs", i, off);
@@ -512,7 +514,7 @@ static void test_exit_record(unsigned long status, const unsigned char be[4],
 	ok = capfile_append_exit(&cf, 4242, (int)status) == 0;
 	capfile_close(&cf);
 	n = slurp(path_of("exit"), buf, sizeof buf);
-	ref_head(want, 4242, EVENT_EXIT, 4);
+	ref_head(want, 4242, EVENT_EXIT, 4, 0);
 	snprintf(text, sizeof text,
 		 "exit record for status %s: dport 4, 4 bytes big-endian", label);
 	result(ok && n == 24 + 58 + 4 &&
