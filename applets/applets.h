@@ -48,7 +48,7 @@ enum { APPLET_STDIN_PASSTHROUGH = 1, APPLET_INTERACTIVE = 2, APPLET_SHELL = 4 };
 # define CONFIG_NET_PAYLOAD_MAX 1
 #endif
 
-/* Exit codes (README "Exit codes"). */
+/* Exit codes (doc/stdiocap.1 EXIT STATUS). */
 enum {
 	RC_USAGE = 2,
 	RC_NOEXEC = 126,
@@ -75,7 +75,7 @@ void msg_parts(const char *const *part, unsigned n, int err);
 #define msg_sys(err, ...) msg_parts(MSG_V(__VA_ARGS__), MSG_N(__VA_ARGS__), err)
 
 /* read.c: the capture readers (--ps, --tree, --transcript, --extract;
- * README "Reading a capture"; their hooks in read.h). read_is_command
+ * doc/reading.md; their hooks in read.h). read_is_command
  * says whether argv[1] of the multiplexer names one; read_main runs it
  * with argv[0] = that option and returns the exit code (with
  * CONFIG_READER=n: a one-line refusal, RC_USAGE). */

@@ -456,7 +456,8 @@ int console_main(int argc, char **argv, char **envp)
 	if (argc == 2) {
 		path = argv[1];
 	} else {
-		/* STDIO_PCAP, when it names a file (README "Running") */
+		/* STDIO_PCAP, when it names a file (doc/stdiocap.1 ENVIRONMENT)
+		 * */
 		for (; *envp; envp++)
 			if (!strncmp(*envp, "STDIO_PCAP=", 11) && (*envp)[11])
 				path = *envp + 11;

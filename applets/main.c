@@ -195,7 +195,7 @@ static int multiplexer(int argc, char **argv, char **envp)
 	}
 	a = applet_find(argv[1]);
 	if (!a) {
-		/* README "Interface": still one line and 127, but a
+		/* doc/stdiocap.1 DESCRIPTION: still one line and 127, but a
 		 * reader's name without its dashes points at it */
 		if (near)
 			msg(argv[1], ": applet not found; did you mean ", near,
@@ -221,7 +221,7 @@ int main(int argc, char **argv, char **envp)
 	name = applet_name(argv[0]);
 	if (!strcmp(name, "stdiocap"))
 		return multiplexer(argc, argv, envp);
-	/* README "Interface": argv[0] may name nothing (`exec -a
+	/* doc/stdiocap.1 DESCRIPTION: argv[0] may name nothing (`exec -a
 	 * custom`); the link the kernel executed still does. argv[0] is
 	 * passed on as it is. */
 	a = applet_find(name);

@@ -14,7 +14,7 @@
 #include "applets.h"
 #include "stdiocap.h"
 
-/* README "Exit codes" (126): a target that is this very binary would
+/* doc/stdiocap.1 EXIT STATUS (126): a target that is this very binary would
  * fork forever. Found through /proc/self/exe, or through the path the kernel was asked to
  * execute (AT_EXECFN) where /proc is not mounted. *self is what
  * /proc/self/exe is (lineage.c needs it too), or st_ino 0 if unknown. */
@@ -69,7 +69,7 @@ static int exec_direct(const char *target, char **argv, char **envp)
 	return spawn_exec_rc(errno);
 }
 
-/* README "Capture file safety", fail open: every path on which
+/* doc/safety.md, fail open: every path on which
  * capturing turns out to be impossible ends here, and only here the configuration decides: say
  * why (err, or the text why), then run the target uncaptured, or refuse
  * (CONFIG_FAIL_CLOSED). */
@@ -143,7 +143,8 @@ static int shell_mode(char **argv)
 	return cmd || (*a && !from_stdin) ? SHELL_NOT : SHELL_IF_TTY;
 }
 
-/* README "Terminals": what the child inherits rather than relayed. A
+/* doc/configuration.md "Terminals": what the child inherits rather than
+ * relayed. A
  * shell (CONFIG_SHELLS) that will be interactive is an interactive
  * applet: at a console it must prompt, edit lines and survive ^C as
  * bare. Regular files too (doc/capture-format.md §4.1), except as PID 1,
@@ -163,7 +164,7 @@ static int relay_flags(const struct applet *a, char **argv, pid_t self)
 
 /* The execve records, written by the vfork child before execve (spawn.c
  * before_exec): in the file before the target runs, hence before
- * anything it runs (README "Lineage"). The child shares our memory:
+ * anything it runs (doc/capture-format.md §3.3). The child shares our memory:
  * err comes back in it. */
 struct exec_note {
 	struct capfile *cf;
@@ -329,7 +330,8 @@ int wrap_run(const struct applet *a, char **argv, char **envp)
 		msg_sys(errno, "relay");
 	if (cf.fd >= 0 && capfile_append_exit(&cf, sp.pid, end.status) < 0)
 		capture_lost(errno, &cf);
-	/* README "Exit codes": a failed write to the caller is never silent */
+	/* doc/stdiocap.1 EXIT STATUS: a failed write to the caller is never
+	 * silent */
 	if (end.write_errno) {
 		msg_sys(end.write_errno, "write error");
 		if (WIFEXITED(end.status) && WEXITSTATUS(end.status) == 0)

@@ -25,8 +25,9 @@
 -- How frames are claimed. A frame is ours when its addresses are the
 -- fixed MAC addresses stdiocap forges (Ethernet 02:53:54:44:49:4f ->
 -- 02:43:41:50:00:00) and its IPv4 addresses are in 10.0.0.0/8 (source
--- 10.x.x.x the PID, destination 10.y.y.y the parent's PID, README
--- "Lineage"): ports alone prove nothing. The catch is Wireshark's UDP dispatch: it tries
+-- 10.x.x.x the PID, destination 10.y.y.y the parent's PID,
+-- doc/capture-format.md §3.3): ports alone prove nothing. The catch is
+-- Wireshark's UDP dispatch: it tries
 -- the lower port's dissector first, then the higher one, then the
 -- heuristics, and it never tries port 0. So
 --   * dport 1..4 (stdout, stderr, execve, exit): the lower port is the

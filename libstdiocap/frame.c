@@ -2,8 +2,8 @@
  * record headers (with lineage), the exit payload and the execve blob.
  * SPDX-License-Identifier: MIT
  *
- * The one place that knows an offset of the format (README "The format,
- * for Wireshark and tshark"). No system calls: capfile.c writes what is
+ * The one place that knows an offset of the format
+ * (doc/capture-format.md). No system calls: capfile.c writes what is
  * packed here, capread.c and the readers decode with it.
  * Every multi-byte field is stored byte by byte, so the bytes are the
  * same on little- and big-endian hosts: pcap fields little-endian,
@@ -150,7 +150,7 @@ void frame_record_header(unsigned char out[FRAME_RECORD_LEN],
 	*p++ = 0;			/* TOS */
 	p = put_be16(p, 28 + h->len);	/* total length */
 	p = put_be16(p, h->seq);	/* identification: the sequence
-					 * number (doc/capture-format.md §3.5) */
+					 * number, doc/capture-format.md §3.5 */
 	p = put_be16(p, 0);		/* flags, fragment offset */
 	*p++ = 64;			/* TTL */
 	*p++ = 17;			/* UDP */

@@ -51,7 +51,7 @@ int io_move_high(int fd)
 	if (fd >= 3)
 		return fd;
 	/* Never leave one of our fds on 0-2: a closed standard stream of the
-	 * caller must stay closed for the child (README "Reliability"). */
+	 * caller must stay closed for the child (doc/reliability.md). */
 	high = io_fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	io_close(fd);
 	return high;

@@ -1,7 +1,7 @@
 /* lineage.c - who ran this program: the destination of its records.
  * SPDX-License-Identifier: MIT
  *
- * README "Lineage": the parent, except when the parent is itself a
+ * doc/capture-format.md §3.3: the parent, except when the parent is itself a
  * stdiocap relay. Then a recorded program replaced itself with this
  * wrapper (`exec cmd`, or a shell running the last command of -c in
  * place), this process is that program, and the records name it: our

@@ -5,11 +5,11 @@
  * and the poll set is rebuilt from that state every turn, so a slow
  * reader paces its writer and nothing can deadlock. Reads are exactly
  * 8192 bytes, one record each; everything read in one turn is captured
- * with one locked writev before any of it is forwarded (README
- * "Interface"), which is what keeps the relay from being bound by
+ * with one locked writev before any of it is forwarded (doc/stdiocap.1
+ * DESCRIPTION), which is what keeps the relay from being bound by
  * system calls.
  *
- * No read or write here ever blocks (README "Known limits"): the child's
+ * No read or write here ever blocks (doc/limits.md): the child's
  * pipes are non-blocking, and the caller's fds, whose flags are shared
  * with other processes and never changed, are written through a private
  * non-blocking file description, with send(MSG_DONTWAIT) for a socket,
@@ -75,7 +75,7 @@ static struct relay relay;
 
 /* While a background job withholds a terminal stdin, how often it asks
  * whether it was brought to the foreground: bash's `fg` of a running
- * job sends no SIGCONT (README "Terminals"). */
+ * job sends no SIGCONT (doc/configuration.md "Terminals"). */
 enum { FOREGROUND_POLL_MS = 100 };
 
 /* How long a wrapper whose target writes only to files goes without
@@ -122,7 +122,7 @@ int relay_plan(enum spawn_fd mode[3], int flags, struct tap tap[3])
 		fl = fls[i] = io_fcntl(i, F_GETFL, 0);
 		if (fl < 0)
 			mode[i] = SPAWN_CLOSED;
-		/* README "Reliability": what the wrapper cannot use as the child
+		/* doc/reliability.md: what the wrapper cannot use as the child
 		 * would is the child's to fail on, as bare; /dev/null has
 		 * nothing to read, so nothing to relay or capture */
 		else if ((fl & O_PATH) ||
@@ -137,7 +137,8 @@ int relay_plan(enum spawn_fd mode[3], int flags, struct tap tap[3])
 	}
 	if (mode[0] == SPAWN_PIPE && (flags & RELAY_STDIN_OWN))
 		mode[0] = SPAWN_INHERIT;
-	/* README "Terminals": a terminal stdin is the child's; read anyway
+	/* doc/configuration.md "Terminals": a terminal stdin is the child's;
+	 * read anyway
 	 * only through a non-blocking description of our own, so that a
 	 * key read by the child first never leaves the relay blocked. */
 	if (mode[0] == SPAWN_PIPE && is_tty(0)) {
@@ -205,7 +206,7 @@ struct relay *relay_init(const struct spawn *sp, int tty_in,
 	r->cap = cap;
 	r->sigfd = sigfd;
 	r->sig = ss;
-	/* as PID 1 (README "Installing into a rootfs or initramfs") the
+	/* as PID 1 (doc/installing.md) the
 	 * target is our parent */
 	r->child = sp->pid == 1 ? 0 : sp->pid;
 	r->pid = (uint32_t)sp->pid;
@@ -234,15 +235,16 @@ static void stream_close_to(struct stream *s)
 	s->off = s->len = 0;
 }
 
-/* The child no longer reads its stdin: stop reading ours (README
- * "Known limits": stdin is read eagerly). */
+/* The child no longer reads its stdin: stop reading ours (doc/limits.md: stdin
+ * is read eagerly). */
 static void stdin_stop(struct stream *s)
 {
 	stream_close_to(s);
 	stream_close_from(s);	/* the caller's fd 0 stays open */
 }
 
-/* README "Terminals": a background job must not read a terminal, or the kernel
+/* doc/configuration.md "Terminals": a background job must not read a terminal,
+ * or the kernel
  * stops it with SIGTTIN where the bare command would run on. */
 static void stdin_check_foreground(struct relay *r)
 {
@@ -257,7 +259,7 @@ static void stdin_check_foreground(struct relay *r)
 }
 
 /* The one place the child is waited for. A stopped or continued child
- * has not exited (README "Terminals"): its stop is mirrored. */
+ * has not exited (doc/configuration.md "Terminals"): its stop is mirrored. */
 static void reap(struct relay *r, int options)
 {
 	int status;
@@ -305,7 +307,8 @@ static int read_signals(struct relay *r)
 			reap(r, WNOHANG);
 			continue;
 		}
-		/* README "Terminals": the console session ended; when the
+		/* doc/configuration.md "Terminals": the console session ended;
+		 * when the
 		 * child is gone, so are we, and the kernel hangs up the
 		 * foreground group as it would have after the bare one. */
 		if (signo == SIGHUP && si.ssi_code == SI_KERNEL &&
@@ -338,7 +341,7 @@ int relay_lock_wait(void *ctx, int fd, int ms)
 }
 
 /* The child stopped: once nothing is left to relay right now, stop the
- * same way, so the caller's shell shows the job stopped (README
+ * same way, so the caller's shell shows the job stopped (doc/configuration.md
  * "Terminals"); continued, continue the child too. */
 static void mirror_stop(struct relay *r)
 {
@@ -367,7 +370,7 @@ static void capture(struct relay *r, struct capfile_record *rec, size_t n,
 
 /* Writes what the destination takes now, the rest waits for POLLOUT.
  * When the caller's reader is gone, closing the pipe lets the child
- * meet the broken pipe itself, as bare (README "Reliability"); any other
+ * meet the broken pipe itself, as bare (doc/reliability.md); any other
  * failed write is remembered for the exit status. */
 static void forward(struct relay *r, struct stream *s)
 {

@@ -3,7 +3,8 @@
  *
  * The wrapper never installs a handler: forwarded signals are blocked and
  * read from a signalfd, so the child can be given back exactly the state
- * the wrapper was started with (README "Interface") and no handler can ever run
+ * the wrapper was started with (doc/stdiocap.1 DESCRIPTION) and no handler can
+ * ever run
  * between fork and exec. */
 #include <errno.h>
 #include <signal.h>
@@ -17,7 +18,8 @@
 
 #include "stdiocap.h"
 
-/* README "Terminals": what a kill of the wrapper's pid must pass on to
+/* doc/configuration.md "Terminals": what a kill of the wrapper's pid must pass
+ * on to
  * the child. The job-control stops are among them: read
  * from the signalfd, they never stop the wrapper while its child runs;
  * the wrapper stops only when the child has stopped (sig_stop_like). */

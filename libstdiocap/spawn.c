@@ -52,7 +52,7 @@ static int pipe_high(int fd[2])
 }
 
 /* Makes the pipes mode[] asks for; the wrapper's ends are non-blocking
- * (its own descriptors only: README "Reliability"). */
+ * (its own descriptors only: doc/reliability.md). */
 static int pipes_open(struct pipes *p, const enum spawn_fd mode[3])
 {
 	int i, fd[2];
@@ -106,7 +106,7 @@ int spawn_exec_rc(int err)
 	return err == ENOENT ? 127 : 126;
 }
 
-/* README "Known limits": the target dies with a wrapper killed by
+/* doc/limits.md: the target dies with a wrapper killed by
  * SIGKILL, as the bare program would have been killed. The kernel sends
  * the parent-death signal only for a death after the prctl: a wrapper
  * killed while the child was on its way here is seen as a new parent.

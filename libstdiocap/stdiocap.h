@@ -13,8 +13,8 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
-/* ---- frame.c: the capture format, both directions (README "The format,
- * for Wireshark and tshark"); no system calls. Nothing else knows an
+/* ---- frame.c: the capture format, both directions
+ * (doc/capture-format.md); no system calls. Nothing else knows an
  * offset of it. */
 
 enum {
@@ -78,7 +78,7 @@ struct frame_head {
 	uint32_t sec, usec;	/* wall clock, usec < 1000000 */
 	uint32_t pid;		/* the full pid: IPv4 source 10.A.B.C */
 	uint32_t ppid;		/* who ran it: IPv4 destination 10.D.E.F
-				 * (README "Lineage"); 0 for PID 1 */
+				 * (doc/capture-format.md §3.3); 0 for PID 1 */
 	enum frame_event event;	/* the UDP destination port */
 	size_t len;		/* payload bytes, <= FRAME_PAYLOAD_MAX */
 	uint16_t seq;		/* the IPv4 identification: this process's
@@ -175,7 +175,7 @@ int io_openat(int dirfd, const char *path, int flags, int mode);
  * TIOCGPGRP); 0, or -1 with errno. */
 int io_ioctl_int(int fd, unsigned long request, int *value);
 
-/* ---- capfile.c: the shared capture file (README "Capture file safety";
+/* ---- capfile.c: the shared capture file (doc/safety.md;
  * doc/capture-format.md §7, §8) */
 
 /* Why capfile_open refused a file or capturing stopped, when errno
@@ -206,8 +206,8 @@ struct capfile {
 	int keep_free_pct, max_use_pct;
 	off_t room;
 	enum capfile_refusal why;	/* set when an append failed on a rule */
-	uint32_t ppid;		/* the records' lineage (README "Lineage"),
-				 * 0 after capfile_open: the caller sets it */
+	uint32_t ppid;		/* the records' lineage
+				 * (doc/capture-format.md §3.3), 0 after capfile_open: the caller sets it */
 	int lock_ms;		/* the longest wait for the lock */
 	off_t end;		/* where our last append ended; -1: unknown */
 	/* the execve blob written by capfile_append_execve: written again
@@ -228,10 +228,9 @@ struct capfile {
 	size_t sink_payload;	/* the sink's largest payload */
 };
 
-/* Opens path (creating 0600) with the checks of README "Capture file
- * safety" made on what is opened, in one walk; validates or initialises
- * it under the lock, waiting for it at most lock_ms. Returns 0, or -1
- * with *why saying which rule refused it (CAPFILE_SYSCALL: errno). */
+/* Opens path (creating 0600) with the checks of doc/safety.md made on
+ * what is opened, in one walk; validates or initialises it under the
+ * lock, waiting for it at most lock_ms. Returns 0, or -1 with *why saying which rule refused it (CAPFILE_SYSCALL: errno). */
 int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 		 int lock_ms, enum capfile_refusal *why);
 
@@ -255,7 +254,7 @@ struct capfile_record {
 
 /* Appends n records for pid with one writev under one flock(LOCK_EX),
  * timestamped under it. Before: an empty file gets the global header, a
- * torn tail is cut off (README "Torn tails"); after a failed write the
+ * torn tail is cut off (doc/capture-format.md §7); after a failed write the
  * file is cut back. -1 with errno (ENOSPC, EFBIG...) on failure; EFBIG
  * and over_cap set when the size cap would be passed; cf->why set when
  * the lock was not had in time or the file is no longer a capture. */
@@ -305,7 +304,7 @@ int netsink_addr(const char *s, unsigned char out[16]);
 int netsink_execve(struct capfile *cf, uint32_t pid, char *const argv[],
 		   char *const envp[]);
 
-/* ---- lineage.c: who ran this program (README "Lineage") */
+/* ---- lineage.c: who ran this program (doc/capture-format.md §3.3) */
 
 /* The pid the records of this run name as their parent: getppid(), or
  * our own pid (pid) when the parent is a stdiocap relay (a recorded
@@ -315,7 +314,7 @@ uint32_t lineage_parent(int capfd, pid_t pid, const struct stat *exe);
 
 /* The nearest ancestor of this process that is a stdiocap relay holding
  * the file capfd is open on and that what is written to outfd can reach
- * (README "Reading a capture": --follow would read back what it
+ * (doc/reading.md: --follow would read back what it
  * prints): outfd is a pipe or socket, or a file that relay holds (a
  * file it reads back, doc/capture-format.md §4.1). 0 if none, or where
  * /proc cannot say. */
@@ -372,13 +371,13 @@ struct spawn {
 	/* Set by the caller (NULL: none): run in the vfork child right
 	 * before execve, in the parent's memory (system calls only). The
 	 * execve records are written there, so they are in the file before
-	 * the target runs (README "Lineage"). */
+	 * the target runs (doc/capture-format.md §3.3). */
 	void (*before_exec)(void *ctx);
 	void *before_exec_ctx;
 };
 
 /* The exit code of a target that could not be executed: 127 when it is
- * missing, else 126 (README "Exit codes"). The one place it is made. */
+ * missing, else 126 (doc/stdiocap.1 EXIT STATUS). The one place it is made. */
 int spawn_exec_rc(int err);
 
 /* Forks; the child gets fds 0-2 as mode[] says, the start signal state
@@ -424,7 +423,8 @@ void tap_close(struct tap *t);
 
 /* ---- relay.c: the poll loop between the caller and the child */
 
-/* What relay_plan may hand to the child as it is (README "Terminals"). */
+/* What relay_plan may hand to the child as it is (doc/configuration.md
+ * "Terminals"). */
 enum {
 	RELAY_STDIN_OWN = 1,	/* stdin inherited: neither read nor captured */
 	RELAY_INTERACTIVE = 2,	/* every fd 0-2 that is a terminal inherited */
@@ -481,7 +481,8 @@ struct capread_record {
 	uint32_t sec, usec;
 	uint32_t pid;		/* the full pid, from the IPv4 source */
 	uint32_t ppid;		/* who ran it, from the IPv4 destination
-				 * (README "Lineage"); 0 for 10.0.0.0 */
+				 * (doc/capture-format.md §3.3); 0 for 10.0.0.0
+				 * */
 	enum frame_event event;
 	const unsigned char *frame;	/* the whole record, header first */
 	const unsigned char *data;	/* its payload, len bytes */

@@ -1,6 +1,6 @@
 /* extract.c - stdiocap --extract PID STREAM: one stream of one instance
  * of a process, byte for byte. Instances of a PID are counted from 1 in
- * start order (--instance K). README "Reading a capture".
+ * start order (--instance K). doc/reading.md.
  * SPDX-License-Identifier: MIT */
 #include "read.h"
 

@@ -1,6 +1,6 @@
 /* ps.c - stdiocap --ps: one line per process, printed when it ends (the
  * order in which process accounting writes its records), streaming, so
- * any capture size fits. README "Reading a capture".
+ * any capture size fits. doc/reading.md.
  * SPDX-License-Identifier: MIT */
 #include "read.h"
 

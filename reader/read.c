@@ -8,7 +8,7 @@
  * Everything compiles in every configuration; with CONFIG_READER=n only
  * read_main's refusal is left after --gc-sections.
  *
- * Rules (README "Reading a capture"):
+ * Rules (doc/reading.md):
  * - An instance is a PID from its execve records to its exit record. An
  *   execve record for a PID that already did I/O or has a whole blob
  *   starts a new instance: the PID was reused, so its predecessor ended

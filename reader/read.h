@@ -4,7 +4,7 @@
  * open.c opens the capture.
  * Beside them, knowing no reader type: the tree builder (ptree.h), the
  * memory within a budget (mem.h), pure formatting (fmt.h) and the
- * buffered output (out.h). README "Reading a capture" is the user's
+ * buffered output (out.h). doc/reading.md is the user's
  * side of it.
  * SPDX-License-Identifier: MIT
  *
@@ -45,8 +45,7 @@
  *
  * Adding a command: a struct read_cmd in its own file, a pointer to it
  * in cmds[] and its name at the same place in names[] (read.c), its
- * usage in USAGE_READER (applets.h), its rules in README "Reading a
- * capture". */
+ * usage in USAGE_READER (applets.h), its rules in doc/reading.md. */
 #ifndef READ_H
 #define READ_H
 

@@ -2,7 +2,7 @@
  * one that ran it (ptree.c: the capture's lineage, linked only to a
  * parent instance alive when the child started), in start order;
  * --pid N, --name NAME: the subtrees of the processes that match.
- * README "Reading a capture".
+ * doc/reading.md.
  * SPDX-License-Identifier: MIT
  *
  * The tree is printed at the end, so it keeps a small node per process

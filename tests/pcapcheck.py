@@ -114,7 +114,7 @@ def _check_packet(pkt, fail):
     """Validate Ethernet/IPv4/UDP headers of one record; return (pid, ppid, event, payload).
 
     ppid is the IPv4 destination 10.D.E.F: the process that ran this one
-    (README "Lineage"), 0 for PID 1."""
+    (doc/capture-format.md §3.3), 0 for PID 1."""
     plen = len(pkt) - HDRS_LEN
     if pkt[:14] != ETH_HDR:
         fail("bad Ethernet header %s" % pkt[:14].hex())

@@ -1,8 +1,8 @@
 #!/bin/sh
 # boot-init.sh - /init of tests/boot.test's initramfs. The kernel runs it
 # through the wrapped /bin/sh, so the wrapper starts as PID 1, keeps
-# busybox sh on PID 1 and relays from a child (README "Installing into a
-# rootfs or initramfs"; doc/stdiocap.1 DESCRIPTION, "PID 1").
+# busybox sh on PID 1 and relays from a child (doc/installing.md; doc/stdiocap.1
+# DESCRIPTION, "PID 1").
 # STDIO_PCAP=/init.pcap comes from the kernel command line: the root of an
 # initramfs is writable before anything is mounted.
 # Busybox runs its applets without exec for a bare command name (and echo

@@ -450,8 +450,8 @@ def scenario_sh_i(w):
     t.expect(PROMPT, b"first inner prompt")
     t.line(b"echo inner-$((6*7))")
     t.expect(rb"inner-42\n", b"the inner shell ran the line")
-    # its next prompt: through a pipe it may have come first (README
-    # "Known limits"), so not waiting for it is no failure
+    # its next prompt: through a pipe it may have come first (doc/limits.md), so
+    # not waiting for it is no failure
     t.expect(PROMPT, b"inner prompt", 2, note=False)
     t.line(b"exit 3")
     t.expect(PROMPT, b"outer prompt")
@@ -513,7 +513,7 @@ def scenario_login(w):
 
 
 def scenario_console(w, name, how):
-    """A shell as a person at a console meets it (README "Terminals"):
+    """A shell as a person at a console meets it (doc/configuration.md "Terminals"):
     started as NAME, NAME -i or a login -NAME; a prompt, a line edited
     with backspace, ^C on a foreground sleep (the shell prompts again),
     ^Z on a foreground cat (stopped; fg brings it back, it reads again,

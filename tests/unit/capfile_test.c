@@ -1,5 +1,5 @@
 /* capfile_test.c - the capture file: creation, validation, appending
- * (README "Capture file safety"; doc/capture-format.md §2-§8).
+ * (doc/safety.md; doc/capture-format.md §2-§8).
  * SPDX-License-Identifier: MIT
  *
  * Works in a mkdtemp directory under /tmp (not sticky itself). Expected

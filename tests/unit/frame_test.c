@@ -1,5 +1,5 @@
 /* frame_test.c - golden bytes of the capture format, both directions
- * (README "The format, for Wireshark and tshark").
+ * (doc/capture-format.md).
  * SPDX-License-Identifier: MIT
  *
  * Every expected value is a byte array written out by hand, never built
