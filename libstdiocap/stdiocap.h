@@ -207,7 +207,8 @@ struct capfile {
 	off_t room;
 	enum capfile_refusal why;	/* set when an append failed on a rule */
 	uint32_t ppid;		/* the records' lineage
-				 * (doc/capture-format.md §3.3), 0 after capfile_open: the caller sets it */
+				 * (doc/capture-format.md §3.3), 0 after
+				 * capfile_open: the caller sets it */
 	int lock_ms;		/* the longest wait for the lock */
 	off_t end;		/* where our last append ended; -1: unknown */
 	/* the execve blob written by capfile_append_execve: written again
@@ -230,7 +231,8 @@ struct capfile {
 
 /* Opens path (creating 0600) with the checks of doc/safety.md made on
  * what is opened, in one walk; validates or initialises it under the
- * lock, waiting for it at most lock_ms. Returns 0, or -1 with *why saying which rule refused it (CAPFILE_SYSCALL: errno). */
+ * lock, waiting for it at most lock_ms. Returns 0, or -1 with *why
+ * saying which rule refused it (CAPFILE_SYSCALL: errno). */
 int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 		 int lock_ms, enum capfile_refusal *why);
 
