@@ -5,14 +5,18 @@ usage: tailgen.py CHECKER DIR COUNT SEED
 Builds COUNT captures in DIR, each a run of good records followed by a
 tail of one kind (what a fault leaves: nothing, zeros, junk, a torn
 record, a torn record then zeros, bytes of another capture, junk then a
-record appended after it, a long run of zeros), with payloads that are
+record appended after it, a long run of zeros, a power cut's zeros then
+stale blocks of an older capture, the same with a record of this file
+after them, a chain whose later records are stamped before its first as
+on a board whose clock was set back), with payloads that are
 text, binary ending in zeros, exit statuses, or slices of other
 captures (a wrapped cat of a pcap), nested once. CHECKER (tail_check)
 repairs each as a writer would and prints the size left; the sizes are
 held against tests/helpers/tailrule.py and against the truth the
 generator knows. Prints one line per finding, then a summary:
   cases N differ N cutgood N exact N kept-damage N
-(exact: cut at the end of the good records; kept-damage: the file does not
+(exact: cut at the end of the good records, the last record of this file
+for stale+good and clock-reset; kept-damage: the file does not
 chain from its header to its end after the repair) and one line per tail
 kind.
 """
