@@ -34,6 +34,8 @@ enum {
 	/* the walk of a suspect tail reads this much at a time, on the
 	 * stack and only then (§7.5) */
 	WALK_PIECE = 64 << 10,
+	/* cf->walk: prepare may ask for the walk; it asked */
+	WALK_MAY = 1, WALK_DUE,
 };
 
 #ifdef STDIOCAP_FAULTS
@@ -202,12 +204,21 @@ static off_t tail_cut(int fd, off_t size, int *unsure)
 	return cut == FRAME_CUT_NONE ? size : from + (off_t)cut;
 }
 
-/* ---- outside the lock: a tail that may be another file's (§7.5) */
+/* ---- a tail that may be another file's (§7.5): looked at under the
+ * lock, walked outside it */
 
 /* Whether a was stamped before b. */
 static int stamp_before(const struct frame_head *a, const struct frame_head *b)
 {
 	return a->sec < b->sec || (a->sec == b->sec && a->usec < b->usec);
+}
+
+/* Whether the pcap record header at p gives incl_len v: the one test
+ * most offsets fail, before the whole header is looked at. */
+static int incl_is(const unsigned char *p, size_t v)
+{
+	return p[8] == (v & 0xff) && p[9] == (v >> 8 & 0xff) && !p[10] &&
+	       !p[11] && !(v >> 16);
 }
 
 /* The header of the record that ends at end, the longest such (a
@@ -225,30 +236,30 @@ static int stamp_ending(int fd, off_t end, struct frame_head *h)
 	if (pread_all(fd, buf, n, from) != (ssize_t)n)
 		return 0;
 	for (i = 0; i + FRAME_RECORD_LEN <= n; i++)
-		if (frame_whole(buf + i, n - i) == n - i)
+		if (incl_is(buf + i, n - i - FRAME_PCAP_LEN) &&
+		    frame_whole(buf + i, n - i) == n - i)
 			return frame_decode(buf + i, h, &val) == CAPREAD_OK;
 	return 0;
 }
 
 /* Whether the tail may be another file's bytes (a power cut shows
- * stale blocks): the window could not decide (a run of zeros too long,
- * or no chain end it could explain), or the record the window keeps
- * last is stamped before the first record (time never runs backwards
- * in a file, §6). A clock set back below the first record's time (a
- * board without a real-time clock) makes every record look so: then
- * only records from before this boot count, and one append of this
- * boot ends it. *since: a record stamped at or after it is this boot's
+ * stale blocks), given end, where the window's rule ends the file, and
+ * unsure, whether it could not decide (a run of zeros too long, or no
+ * chain end it keeps): then, or when the record that ends at end is
+ * stamped before the first record (time never runs backwards in a
+ * file, §6). A clock set back below the first record's time (a board
+ * without a real-time clock) makes every record look so: then only
+ * records from before this boot count, and one append of this boot
+ * ends it. *since: a record stamped at or after it is this boot's
  * (UINT32_MAX when the clock is not behind). */
-static int tail_suspect(int fd, off_t size, uint32_t *since, off_t *end)
+static int tail_suspect(int fd, off_t end, int unsure, uint32_t *since)
 {
 	unsigned char head[FRAME_RECORD_LEN];
 	struct frame_head first, last;
 	struct timespec now, up;
 	uint32_t val;
-	int unsure;
 
-	*end = tail_cut(fd, size, &unsure);
-	if (*end < 0 || pread_all(fd, head, sizeof head, FRAME_GLOBAL_LEN) !=
+	if (end < 0 || pread_all(fd, head, sizeof head, FRAME_GLOBAL_LEN) !=
 	    (ssize_t)sizeof head || frame_decode(head, &first, &val))
 		return 0;	/* no first record: the window's rule alone */
 	*since = UINT32_MAX;
@@ -261,7 +272,7 @@ static int tail_suspect(int fd, off_t size, uint32_t *since, off_t *end)
 	}
 	if (unsure)
 		return 1;
-	if (*end <= FRAME_GLOBAL_LEN || !stamp_ending(fd, *end, &last))
+	if (end <= FRAME_GLOBAL_LEN || !stamp_ending(fd, end, &last))
 		return 0;
 	return stamp_before(&last, &first) && last.sec < *since;
 }
@@ -318,28 +329,19 @@ static off_t walk_cut(int fd, off_t size, uint32_t since, off_t end)
 	return ours <= end ? end : size;	/* this file's, after damage */
 }
 
-/* Before taking the lock: when the tail may be another file's, the
- * whole chain is walked (O(file), once per fault, and no writer waits
- * for it), and the cut it finds is kept in cf for prepare to make under
- * the lock if the file has not changed size meanwhile. */
-static void walk_plan(struct capfile *cf)
+/* Whether a whole valid record starts at pos (< size). Where the walk
+ * of §7.5 broke there was none: one there now, in a file of the same
+ * size, is another writer's, which cut there and appended meanwhile. */
+static int whole_at(int fd, off_t pos, off_t size)
 {
-	unsigned char hdr[FRAME_GLOBAL_LEN];
-	struct stat st;
-	uint32_t since = UINT32_MAX;
-	off_t cut, end;
+	unsigned char head[FRAME_RECORD_LEN];
+	struct frame_head h;
+	uint32_t val;
 
-	cf->walk_size = 0;
-	if (io_fstat(cf->fd, &st) < 0 || st.st_size <= FRAME_GLOBAL_LEN ||
-	    pread_all(cf->fd, hdr, sizeof hdr, 0) != sizeof hdr ||
-	    !frame_global_header_valid(hdr) ||
-	    !tail_suspect(cf->fd, st.st_size, &since, &end))
-		return;
-	cut = walk_cut(cf->fd, st.st_size, since, end);
-	if (cut > FRAME_GLOBAL_LEN) {	/* size: cut nothing */
-		cf->walk_size = st.st_size;
-		cf->walk_cut = cut;
-	}
+	return pos < size &&
+	       pread_all(fd, head, sizeof head, pos) == sizeof head &&
+	       !frame_decode(head, &h, &val) &&
+	       pos + FRAME_RECORD_LEN + (off_t)h.len <= size;
 }
 
 /* Under the lock: the file ends on a record boundary behind a global
@@ -359,8 +361,20 @@ static off_t prepare(struct capfile *cf, int *fresh)
 		size = check_header(cf, fresh);
 		if (size < 0 || size == cf->end || size == FRAME_GLOBAL_LEN)
 			return size;
-		cut = size == cf->walk_size ? cf->walk_cut :
-		      tail_cut(cf->fd, size, &unsure);
+		if (size == cf->walk_size &&
+		    !whole_at(cf->fd, cf->walk_cut, size)) {
+			cut = cf->walk_cut;	/* as the walk found it */
+		} else {
+			cut = tail_cut(cf->fd, size, &unsure);
+			if (cf->walk == WALK_MAY &&
+			    tail_suspect(cf->fd, cut, unsure, &cf->walk_since)) {
+				/* nothing cut: capfile_open walks, unlocked */
+				cf->walk = WALK_DUE;
+				cf->walk_size = size;
+				cf->walk_cut = cut;
+				return size;
+			}
+		}
 		cf->walk_size = 0;
 		if (cut < FRAME_GLOBAL_LEN || cut >= size)
 			return size;
@@ -386,10 +400,35 @@ static void stamp(struct frame_head *h)
 	h->usec = ts.tv_nsec / 1000;
 }
 
+/* Takes the lock and makes the file ready (prepare). A tail that may
+ * be another file's (§7.5) is walked with the lock released: O(file),
+ * once per fault, and no writer waits for it; then the lock is taken
+ * again and the cut the walk found made if the file is as it was. */
+static int open_prepare(struct capfile *cf)
+{
+	int fresh;
+
+	if (caplock_take(cf) < 0)
+		return -1;
+	cf->walk = WALK_MAY;
+	cf->end = prepare(cf, &fresh);
+	if (cf->end >= 0 && cf->walk == WALK_DUE) {
+		caplock_release(cf->fd);
+		cf->walk_cut = walk_cut(cf->fd, cf->walk_size, cf->walk_since,
+					cf->walk_cut);
+		cf->walk = 0;
+		cf->end = -1;
+		if (caplock_take(cf) < 0)
+			return -1;
+		cf->end = prepare(cf, &fresh);
+	}
+	cf->walk = 0;
+	return cf->end < 0 ? -1 : 0;
+}
+
 int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 		 int lock_ms, enum capfile_refusal *why)
 {
-	int fresh;
 
 	memset(cf, 0, sizeof *cf);
 	cf->path = path;
@@ -399,8 +438,7 @@ int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 	cf->fd = capwalk_open(path, why);
 	if (cf->fd < 0)
 		return -1;
-	walk_plan(cf);
-	if (caplock_take(cf) < 0 || (cf->end = prepare(cf, &fresh)) < 0) {
+	if (open_prepare(cf) < 0) {
 		*why = cf->why ? cf->why : CAPFILE_SYSCALL;
 		if (cf->why != CAPFILE_LOCK_TIMEOUT)
 			caplock_release(cf->fd);
