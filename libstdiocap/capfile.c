@@ -279,9 +279,9 @@ static int tail_suspect(int fd, off_t end, int unsure, uint32_t *since)
 
 /* Walks the records from the global header, in pieces of buf, to the
  * first break b (no whole valid record starts there). Then looks at
- * every offset after b for a valid record header that could be this
+ * every offset after b for a whole valid record that could be this
  * file's: stamped no earlier than the last record before b, or at or
- * after since. Returns b when there is none (all after b is zeros,
+ * after since (a torn one is no good record: §7.2 cuts it anyway). Returns b when there is none (all after b is zeros,
  * junk or another file's records); else end, the window's cut, if the
  * records of this file all end before it; else size: keep it all. */
 static off_t walk_cut(int fd, off_t size, uint32_t since, off_t end)
@@ -321,6 +321,7 @@ static off_t walk_cut(int fd, off_t size, uint32_t since, off_t end)
 		}
 		if (!frame_decode(buf + (q - at), &h, &val) &&
 		    (!stamp_before(&h, &last) || h.sec >= since) &&
+		    q + FRAME_RECORD_LEN + (off_t)h.len <= size &&
 		    q + FRAME_RECORD_LEN + (off_t)h.len > ours)
 			ours = q + FRAME_RECORD_LEN + h.len;
 	}

@@ -189,14 +189,15 @@ def cut(data, now=None, boot=None):
         pos += ln
     if pos >= size or good is None:
         return end
-    # the furthest end of a record header after the break that could
-    # be this file's: none, cut at the break; else cut where the window
+    # the furthest end of a whole record after the break that could
+    # be this file's (a torn one is no good record): none, cut at the break; else cut where the window
     # says if that is past them, else nothing
     ours = 0
     for q in _maybe(data, pos, size - HEAD + 1):
         st = header(data, q)
-        if st is not None and (st >= good or st[0] >= since):
-            ours = max(ours, q + HEAD + _pcap_ok(data, q))
+        ln = whole(data, q, size)
+        if st is not None and ln and (st >= good or st[0] >= since):
+            ours = max(ours, q + ln)
     if not ours:
         return pos
     return end if ours <= end else size
