@@ -10,6 +10,7 @@
  * (doc/capture-format.md §7), and the timestamp is taken, so time never
  * runs backwards in file order. The path is opened by capwalk.c. */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -30,6 +31,11 @@ enum {
 	ROTATE_TRIES = 4,
 	/* the most a writer appends between two looks at the free space */
 	ROOM_MAX = 1 << 20,
+	/* the walk of a suspect tail reads this much at a time, on the
+	 * stack and only then (§7.5) */
+	WALK_PIECE = 64 << 10,
+	/* cf->walk: prepare may ask for the walk; it asked */
+	WALK_MAY = 1, WALK_DUE,
 };
 
 #ifdef STDIOCAP_FAULTS
@@ -158,7 +164,7 @@ static off_t zeros_start(int fd, off_t size, unsigned char *buf)
  * when nothing can be cut without risking a good record. Reads at most
  * FRAME_TAIL_MAX bytes, plus a run of zeros of up to ZEROS_MAX, a piece
  * at a time: what the rule keeps of them is a bit per byte. */
-static off_t tail_cut(int fd, off_t size)
+static off_t tail_cut(int fd, off_t size, int *unsure)
 {
 	unsigned char buf[FRAME_RECORD_MAX];
 	struct frame_tail t;
@@ -166,7 +172,9 @@ static off_t tail_cut(int fd, off_t size)
 	size_t n, cut;
 	ssize_t r;
 
+	*unsure = 0;
 	nz = zeros_start(fd, size, buf);
+	*unsure = !nz;
 	if (nz <= 0)
 		return nz < 0 ? -1 : size;	/* too long: kept (§7.2) */
 	/* the window: three maximum records before the zeros (the chains
@@ -192,7 +200,149 @@ static off_t tail_cut(int fd, off_t size)
 		frame_tail_feed(&t, buf, n);
 	}
 	cut = frame_tail_end(&t);
+	*unsure = cut == FRAME_CUT_NONE;
 	return cut == FRAME_CUT_NONE ? size : from + (off_t)cut;
+}
+
+/* ---- a tail that may be another file's (§7.5): looked at under the
+ * lock, walked outside it */
+
+/* Whether a was stamped before b. */
+static int stamp_before(const struct frame_head *a, const struct frame_head *b)
+{
+	return a->sec < b->sec || (a->sec == b->sec && a->usec < b->usec);
+}
+
+/* Whether the pcap record header at p gives incl_len v: the one test
+ * most offsets fail, before the whole header is looked at. */
+static int incl_is(const unsigned char *p, size_t v)
+{
+	return p[8] == (v & 0xff) && p[9] == (v >> 8 & 0xff) && !p[10] &&
+	       !p[11] && !(v >> 16);
+}
+
+/* The header of the record that ends at end, the longest such (a
+ * record's payload may hold forged ones ending there too); 0 if none. */
+static int stamp_ending(int fd, off_t end, struct frame_head *h)
+{
+	unsigned char buf[FRAME_RECORD_MAX];
+	off_t from = end - FRAME_RECORD_MAX;
+	size_t i, n;
+	uint32_t val;
+
+	if (from < FRAME_GLOBAL_LEN)
+		from = FRAME_GLOBAL_LEN;
+	n = end - from;
+	if (pread_all(fd, buf, n, from) != (ssize_t)n)
+		return 0;
+	for (i = 0; i + FRAME_RECORD_LEN <= n; i++)
+		if (incl_is(buf + i, n - i - FRAME_PCAP_LEN) &&
+		    frame_whole(buf + i, n - i) == n - i)
+			return frame_decode(buf + i, h, &val) == CAPREAD_OK;
+	return 0;
+}
+
+/* Whether the tail may be another file's bytes (a power cut shows
+ * stale blocks), given end, where the window's rule ends the file, and
+ * unsure, whether it could not decide (a run of zeros too long, or no
+ * chain end it keeps): then, or when the record that ends at end is
+ * stamped before the first record (time never runs backwards in a
+ * file, §6). A clock set back below the first record's time (a board
+ * without a real-time clock) makes every record look so: then only
+ * records from before this boot count, and one append of this boot
+ * ends it. *since: a record stamped at or after it is this boot's
+ * (UINT32_MAX when the clock is not behind). */
+static int tail_suspect(int fd, off_t end, int unsure, uint32_t *since)
+{
+	unsigned char head[FRAME_RECORD_LEN];
+	struct frame_head first, last;
+	struct timespec now, up;
+	uint32_t val;
+
+	if (end < 0 || pread_all(fd, head, sizeof head, FRAME_GLOBAL_LEN) !=
+	    (ssize_t)sizeof head || frame_decode(head, &first, &val))
+		return 0;	/* no first record: the window's rule alone */
+	*since = UINT32_MAX;
+	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
+		return 0;
+	if ((uint32_t)now.tv_sec < first.sec) {
+		if (clock_gettime(CLOCK_BOOTTIME, &up) < 0)
+			return 0;
+		*since = now.tv_sec - up.tv_sec;
+	}
+	if (unsure)
+		return 1;
+	if (end <= FRAME_GLOBAL_LEN || !stamp_ending(fd, end, &last))
+		return 0;
+	return stamp_before(&last, &first) && last.sec < *since;
+}
+
+/* Walks the records from the global header, in pieces of buf, to the
+ * first break b (no whole valid record starts there). Then looks at
+ * every offset after b for a whole valid record that could be this
+ * file's: stamped no earlier than the last record before b, or at or
+ * after since (a torn one is no good record: §7.2 cuts it anyway). Returns b when there is none (all after b is zeros,
+ * junk or another file's records); else end, the window's cut, if the
+ * records of this file all end before it; else size: keep it all. */
+static off_t walk_cut(int fd, off_t size, uint32_t since, off_t end)
+{
+	unsigned char buf[WALK_PIECE];
+	struct frame_head h, last = { 0 };
+	off_t pos = FRAME_GLOBAL_LEN, at = 0, q, ours = 0;
+	size_t have = 0;
+	uint32_t val;
+	ssize_t r;
+	int any = 0;
+
+	while (pos + FRAME_RECORD_LEN <= size) {
+		if (pos + FRAME_RECORD_LEN > at + (off_t)have) {
+			r = pread_all(fd, buf, sizeof buf, pos);
+			if (r < FRAME_RECORD_LEN)
+				return size;	/* shrank: not ours to judge */
+			at = pos;
+			have = r;
+		}
+		if (frame_decode(buf + (pos - at), &h, &val) ||
+		    pos + FRAME_RECORD_LEN + (off_t)h.len > size)
+			break;
+		last = h;
+		any = 1;
+		pos += FRAME_RECORD_LEN + h.len;
+	}
+	if (pos >= size || !any)
+		return size;
+	for (q = pos; q + FRAME_RECORD_LEN <= size; q++) {
+		if (q + FRAME_RECORD_LEN > at + (off_t)have) {
+			r = pread_all(fd, buf, sizeof buf, q);
+			if (r < FRAME_RECORD_LEN)
+				return size;
+			at = q;
+			have = r;
+		}
+		if (!frame_decode(buf + (q - at), &h, &val) &&
+		    (!stamp_before(&h, &last) || h.sec >= since) &&
+		    q + FRAME_RECORD_LEN + (off_t)h.len <= size &&
+		    q + FRAME_RECORD_LEN + (off_t)h.len > ours)
+			ours = q + FRAME_RECORD_LEN + h.len;
+	}
+	if (!ours)
+		return pos;
+	return ours <= end ? end : size;	/* this file's, after damage */
+}
+
+/* Whether a whole valid record starts at pos (< size). Where the walk
+ * of §7.5 broke there was none: one there now, in a file of the same
+ * size, is another writer's, which cut there and appended meanwhile. */
+static int whole_at(int fd, off_t pos, off_t size)
+{
+	unsigned char head[FRAME_RECORD_LEN];
+	struct frame_head h;
+	uint32_t val;
+
+	return pos < size &&
+	       pread_all(fd, head, sizeof head, pos) == sizeof head &&
+	       !frame_decode(head, &h, &val) &&
+	       pos + FRAME_RECORD_LEN + (off_t)h.len <= size;
 }
 
 /* Under the lock: the file ends on a record boundary behind a global
@@ -205,14 +355,28 @@ static off_t prepare(struct capfile *cf, int *fresh)
 {
 	unsigned char hdr[FRAME_GLOBAL_LEN];
 	off_t size, cut;
-	int tries;
+	int tries, unsure;
 
 	for (tries = 0; tries < ROTATE_TRIES; tries++) {
 		*fresh = 0;
 		size = check_header(cf, fresh);
 		if (size < 0 || size == cf->end || size == FRAME_GLOBAL_LEN)
 			return size;
-		cut = tail_cut(cf->fd, size);
+		if (size == cf->walk_size &&
+		    !whole_at(cf->fd, cf->walk_cut, size)) {
+			cut = cf->walk_cut;	/* as the walk found it */
+		} else {
+			cut = tail_cut(cf->fd, size, &unsure);
+			if (cf->walk == WALK_MAY &&
+			    tail_suspect(cf->fd, cut, unsure, &cf->walk_since)) {
+				/* nothing cut: capfile_open walks, unlocked */
+				cf->walk = WALK_DUE;
+				cf->walk_size = size;
+				cf->walk_cut = cut;
+				return size;
+			}
+		}
+		cf->walk_size = 0;
 		if (cut < FRAME_GLOBAL_LEN || cut >= size)
 			return size;
 		if (ftruncate(cf->fd, cut) < 0)
@@ -237,10 +401,35 @@ static void stamp(struct frame_head *h)
 	h->usec = ts.tv_nsec / 1000;
 }
 
+/* Takes the lock and makes the file ready (prepare). A tail that may
+ * be another file's (§7.5) is walked with the lock released: O(file),
+ * once per fault, and no writer waits for it; then the lock is taken
+ * again and the cut the walk found made if the file is as it was. */
+static int open_prepare(struct capfile *cf)
+{
+	int fresh;
+
+	if (caplock_take(cf) < 0)
+		return -1;
+	cf->walk = WALK_MAY;
+	cf->end = prepare(cf, &fresh);
+	if (cf->end >= 0 && cf->walk == WALK_DUE) {
+		caplock_release(cf->fd);
+		cf->walk_cut = walk_cut(cf->fd, cf->walk_size, cf->walk_since,
+					cf->walk_cut);
+		cf->walk = 0;
+		cf->end = -1;
+		if (caplock_take(cf) < 0)
+			return -1;
+		cf->end = prepare(cf, &fresh);
+	}
+	cf->walk = 0;
+	return cf->end < 0 ? -1 : 0;
+}
+
 int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 		 int lock_ms, enum capfile_refusal *why)
 {
-	int fresh;
 
 	memset(cf, 0, sizeof *cf);
 	cf->path = path;
@@ -250,7 +439,7 @@ int capfile_open(struct capfile *cf, const char *path, off_t max_bytes,
 	cf->fd = capwalk_open(path, why);
 	if (cf->fd < 0)
 		return -1;
-	if (caplock_take(cf) < 0 || (cf->end = prepare(cf, &fresh)) < 0) {
+	if (open_prepare(cf) < 0) {
 		*why = cf->why ? cf->why : CAPFILE_SYSCALL;
 		if (cf->why != CAPFILE_LOCK_TIMEOUT)
 			caplock_release(cf->fd);

@@ -211,6 +211,13 @@ struct capfile {
 				 * capfile_open: the caller sets it */
 	int lock_ms;		/* the longest wait for the lock */
 	off_t end;		/* where our last append ended; -1: unknown */
+	/* the walk of a suspect tail at open (capfile.c): its state, the
+	 * file's size when the walk was found due, and the cut it found,
+	 * made while the file still has walk_size bytes and no whole
+	 * record starts at the cut (0: none) */
+	int walk;
+	uint32_t walk_since;
+	off_t walk_size, walk_cut;
 	/* the execve blob written by capfile_append_execve: written again
 	 * before the next records when the file is found emptied */
 	char *const *argv, *const *envp;

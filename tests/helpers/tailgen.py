@@ -5,14 +5,18 @@ usage: tailgen.py CHECKER DIR COUNT SEED
 Builds COUNT captures in DIR, each a run of good records followed by a
 tail of one kind (what a fault leaves: nothing, zeros, junk, a torn
 record, a torn record then zeros, bytes of another capture, junk then a
-record appended after it, a long run of zeros), with payloads that are
+record appended after it, a long run of zeros, a power cut's zeros then
+stale blocks of an older capture, the same with a record of this file
+after them, a chain whose later records are stamped before its first as
+on a board whose clock was set back), with payloads that are
 text, binary ending in zeros, exit statuses, or slices of other
 captures (a wrapped cat of a pcap), nested once. CHECKER (tail_check)
 repairs each as a writer would and prints the size left; the sizes are
 held against tests/helpers/tailrule.py and against the truth the
 generator knows. Prints one line per finding, then a summary:
   cases N differ N cutgood N exact N kept-damage N
-(exact: cut at the end of the good records; kept-damage: the file does not
+(exact: cut at the end of the good records, the last record of this file
+for stale+good and clock-reset; kept-damage: the file does not
 chain from its header to its end after the repair) and one line per tail
 kind.
 """
@@ -35,13 +39,21 @@ def ip_sum(ip):
     return ~s & 0xFFFF
 
 
-def record(rng, payload, event=None, pid=None):
+# the clock as the writer reads it; records are stamped far from now and
+# from the boot's start, so the two readings (here, in the writer) agree
+NOW, BOOT = tailrule.clock()
+# another capture's records (stale blocks, payloads of a wrapped cat) are
+# older than this file's, which start at a random moment after them
+OLD = NOW - 400000000
+
+
+def record(rng, payload, event=None, pid=None, ts=None):
     pid = rng.randrange(2, 1 << 22) if pid is None else pid
     ppid = rng.randrange(1, 1 << 22)
     event = rng.choice([0, 1, 2, 3]) if event is None else event
     n = len(payload)
-    ts = struct.pack("<IIII", rng.randrange(1 << 31), rng.randrange(1000000),
-                     42 + n, 42 + n)
+    ts = OLD + rng.randrange(100000000) if ts is None else ts
+    ts = struct.pack("<IIII", ts, rng.randrange(1000000), 42 + n, 42 + n)
     ip = bytearray(struct.pack(">BBHHHBBH", 0x45, 0, 28 + n, 0, 0, 64, 17, 0))
     ip += bytes([10, pid >> 16 & 255, pid >> 8 & 255, pid & 255,
                  10, ppid >> 16 & 255, ppid >> 8 & 255, ppid & 255])
@@ -100,15 +112,35 @@ def payload(rng, stock):
         (n // min(n, 97) or 1), None
 
 
-def good_records(rng, stock):
+class Clock:
+    """this file's timestamps: they never run backwards"""
+    def __init__(self, rng, start):
+        self.rng = rng
+        self.t = start
+
+    def __call__(self):
+        self.t += self.rng.randrange(1, 3)
+        return self.t
+
+
+def good_records(rng, stock, clock):
     out = bytearray(GLOBAL)
     for _ in range(rng.randrange(1, 9)):
         p, ev = payload(rng, stock)
-        out += record(rng, p, ev)
+        out += record(rng, p, ev, ts=clock())
     return bytes(out)
 
 
-def tail(rng, stock, kind):
+def stale(rng, stock):
+    """what a power cut shows past the last record: zeros to the end
+    of its block, then the blocks of a deleted older capture"""
+    src = stock.outer if rng.random() < 0.5 else stock.inner
+    at = rng.randrange(24, len(src) // 2)
+    return bytes(rng.randrange(4096)) + \
+        src[at:at + rng.randrange(1000, len(src) - at)]
+
+
+def tail(rng, stock, kind, clock):
     if kind == "clean":
         return b""
     if kind == "zeros":
@@ -126,9 +158,24 @@ def tail(rng, stock, kind):
         return stock.slice(rng, rng.randrange(1, 12000))
     if kind == "junk+record":
         junk = bytes(rng.randrange(1, 256) for _ in range(rng.randrange(1, 2000)))
-        return junk + record(rng, b"appended after the damage")
+        return junk + record(rng, b"appended after the damage", ts=clock())
     if kind == "long-zeros":
         return bytes(rng.randrange(40000, 120000))
+    if kind == "stale":
+        return stale(rng, stock)
+    if kind == "stale+good":
+        # this file's writers went on after the damage: a gap
+        return stale(rng, stock) + record(rng, b"written after", ts=clock())
+    if kind == "clock-reset":
+        # a board without a real-time clock: the first record is dated
+        # after now, the later ones before this boot; the chain is whole
+        out = bytearray()
+        t = BOOT - rng.randrange(100000, 10000000)
+        for _ in range(rng.randrange(1, 5)):
+            p, ev = payload(rng, stock)
+            out += record(rng, p, ev, ts=t)
+            t += rng.randrange(3)
+        return bytes(out)
     raise ValueError(kind)
 
 
@@ -144,7 +191,7 @@ def valid(data):
 
 
 KINDS = ["clean", "zeros", "junk", "torn", "torn+zeros", "other-file",
-         "junk+record", "long-zeros"]
+         "junk+record", "long-zeros", "stale", "stale+good", "clock-reset"]
 
 
 def main():
@@ -154,19 +201,25 @@ def main():
     cases = []
     for i in range(count):
         kind = KINDS[i % len(KINDS)]
-        good = good_records(rng, stock)
-        data = good + tail(rng, stock, kind)
+        if kind == "clock-reset":
+            clock = Clock(rng, NOW + rng.randrange(1000000, 100000000))
+        else:
+            clock = Clock(rng, NOW - rng.randrange(1000000, 100000000))
+        good = good_records(rng, stock, clock)
+        data = good + tail(rng, stock, kind, clock)
+        # the good records: up to the last one of this file
+        keep = len(data) if kind in ("stale+good", "clock-reset") else len(good)
         path = os.path.join(tmp, "c%05d.pcap" % i)
         with open(path, "wb") as f:
             f.write(data)
-        cases.append((path, kind, len(good), data))
+        cases.append((path, kind, keep, data))
     res = subprocess.run([checker], input="".join(c[0] + "\n" for c in cases),
                          capture_output=True, text=True, check=True)
     sizes = res.stdout.split("\n")
     differ = cutgood = exact = kept = 0
     per = {k: [0, 0, 0, 0] for k in KINDS}
     for (path, kind, good, data), got in zip(cases, sizes):
-        want = tailrule.cut(data)
+        want = tailrule.cut(data, NOW, BOOT)
         if got != str(want):
             differ += 1
             print("differs: %s (%s): writer left %s bytes, the rule says %d"

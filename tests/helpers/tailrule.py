@@ -3,9 +3,12 @@ written again from the document, for tests/tail.test to hold the C code
 (libstdiocap/frame.c frame_tail_cut, capfile.c tail_cut) against.
 
 cut(data) -> the size the file must have after the repair (len(data):
-nothing cut), data being the whole file, global header included.
+nothing cut), data being the whole file, global header included; the
+clock (now, boot start) as the writer would read it.
 """
+import re
 import struct
+import time
 
 GLOBAL = 24
 HEAD = 58
@@ -107,10 +110,10 @@ def window_cut(w, nz, at_boundary):
     return max(junk) if junk else None
 
 
-def cut(data):
+def window(data):
+    """(end, unsure): where the window's rule (§7.2) ends the file, and
+    whether it could not decide (zeros too long, no chain end kept)"""
     size = len(data)
-    if size <= GLOBAL:
-        return size
     nz = size
     while nz > GLOBAL and data[nz - 1] == 0:
         nz -= 1
@@ -118,8 +121,83 @@ def cut(data):
     # it has read ZEROS_MAX: a longer run is kept whole
     piece = REC_MAX
     if nz > GLOBAL and nz <= size - -(-ZEROS_MAX // piece) * piece:
-        return size
+        return size, True
     lo = max(GLOBAL, nz - 3 * REC_MAX)
     hi = min(size, nz + REC_MAX)
     c = window_cut(data[lo:hi], nz - lo, lo == GLOBAL)
-    return size if c is None else lo + c
+    return (size, True) if c is None else (lo + c, False)
+
+
+def header(w, o):
+    """(sec, usec) of a valid 58-byte record header at o, or None"""
+    if o + HEAD > len(w):
+        return None
+    plen = _pcap_ok(w, o)
+    if plen is None or not _net_ok(w, o, plen):
+        return None
+    return struct.unpack_from("<II", w, o)
+
+
+_MAYBE = re.compile(rb"(?s)(?=.{8}(..)\0\0\1\0\0)")
+
+
+def _maybe(w, lo, hi):
+    """offsets o in [lo, hi) whose incl_len == orig_len < 64 KiB, the
+    first thing a valid record header needs (fast, in C)"""
+    return (lo + m.start() for m in _MAYBE.finditer(w[lo:hi + HEAD]))
+
+
+def ending(w, end):
+    """(sec, usec) of the longest whole valid record ending at end"""
+    for p in _maybe(w, max(GLOBAL, end - REC_MAX), end - HEAD + 1):
+        if p + HEAD <= end and whole(w, p, end) == end - p:
+            return header(w, p)
+    return None
+
+
+def clock():
+    """(now, boot start), whole seconds of the wall clock"""
+    now = time.time()
+    return int(now), int(now - time.clock_gettime(time.CLOCK_BOOTTIME))
+
+
+def cut(data, now=None, boot=None):
+    """§7.5 on top of §7.2: a tail that may be another file's makes the
+    writer walk the records from the header to the first break, and
+    cut there when nothing after it can be this file's"""
+    size = len(data)
+    if size <= GLOBAL:
+        return size
+    if now is None:
+        now, boot = clock()
+    end, unsure = window(data)
+    first = header(data, GLOBAL)
+    if first is None:
+        return end
+    since = boot if now < first[0] else float("inf")
+    if not unsure:
+        last = ending(data, end) if end > GLOBAL else None
+        if last is None or not (last < first and last[0] < since):
+            return end
+    pos, good = GLOBAL, None
+    while pos + HEAD <= size:
+        st = header(data, pos)
+        ln = whole(data, pos, size)
+        if st is None or not ln:
+            break
+        good = st
+        pos += ln
+    if pos >= size or good is None:
+        return end
+    # the furthest end of a whole record after the break that could
+    # be this file's (a torn one is no good record): none, cut at the break; else cut where the window
+    # says if that is past them, else nothing
+    ours = 0
+    for q in _maybe(data, pos, size - HEAD + 1):
+        st = header(data, q)
+        ln = whole(data, q, size)
+        if st is not None and ln and (st >= good or st[0] >= since):
+            ours = max(ours, q + ln)
+    if not ours:
+        return pos
+    return end if ours <= end else size
