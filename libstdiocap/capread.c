@@ -14,8 +14,9 @@
  * equal to incl_len - 42...) and is followed by a valid record header
  * or the end of the input. A record whose next header is wrong may be a
  * torn one that the next writer's record follows inside it: when a valid
- * record starts inside it and its records reach past its end to a valid
- * header (or the end), the torn one is the damage; likewise a record
+ * record starts inside it and its records carry on past its end (to a
+ * valid record header, or exactly to the end), the torn one is the
+ * damage; else it is whole and the damage follows it; likewise a record
  * the end of the input cuts, when whole records inside it run exactly
  * to the end. Scanning starts after
  * the damaged record's first byte, so a record whose payload holds pcap
@@ -180,20 +181,40 @@ static void skip(struct capread *cr, size_t n, enum capread_error e,
 	cr->offset += n;
 }
 
-/* The record at off is whole but the header after it is wrong: the
- * offset of a record inside it that starts what follows (it was torn),
- * else 0 (the damage is after it). */
-static size_t torn_by(struct capread *cr, size_t total)
+/* Whether the valid records from buf + i on carry on past buf + end:
+ * the first one that starts at or after end is valid (all its header)
+ * or that place is exactly the end of the input. A chain that leaves
+ * end into damage, or whose record across end is cut by the end of the
+ * input, proves nothing: the frames of a capture in the payload of the
+ * record that ends at end look just the same (doc/capture-format.md
+ * §9), and that record is whole. */
+static int chain_past(const struct capread *cr, size_t i, size_t end)
 {
 	struct frame_head h;
 	uint32_t val;
+
+	while (i < end) {
+		if (decode_at(cr, i, &h, &val) != CAPREAD_OK)
+			return 0;
+		i += FRAME_RECORD_LEN + h.len;
+	}
+	if (i == cr->len && cr->eof)
+		return 1;
+	return decode_at(cr, i, &h, &val) == CAPREAD_OK;
+}
+
+/* The record at off is whole but the header after it is wrong: the
+ * offset of a record inside it from which valid records run past its
+ * end (it was torn and the next writers' records follow), else 0 (it
+ * is whole and the damage starts at its end). */
+static size_t torn_by(struct capread *cr, size_t total)
+{
 	size_t i;
 
-	if (get(cr, total + MAX_RECORD + FRAME_PCAP_LEN) < 0)
+	if (get(cr, total + MAX_RECORD + FRAME_RECORD_LEN) < 0)
 		return 0;
 	for (i = cr->off + 1; i < cr->off + total; i++)
-		if (decode_at(cr, i, &h, &val) == CAPREAD_OK &&
-		    chain(cr, i, cr->off + total))
+		if (chain_past(cr, i, cr->off + total))
 			return i - cr->off;
 	return 0;
 }

@@ -112,6 +112,31 @@ def payload():
     ])
 
 
+def payload_cut():
+    """A wrapped cat of a capture as the last record, its payload cut in
+    the middle of a frame of the capture it holds (as pipe reads cut
+    it): that frame reaches 982 bytes past the end of the record."""
+    inner = b"".join(record(i, 700, 1, STDOUT, bytes([65 + i]) * 3000)
+                     for i in range(3))
+    return header() + b"".join([
+        execve(0, 800, 1, [b"cat", b"x.pcap"]),
+        record(1, 800, 1, STDOUT, inner[:8192]),
+    ])
+
+
+def after(how, data):
+    """Damage after the end: a power cut's zeros, junk, or another
+    file's stale records, not on a record boundary."""
+    if how == "zeros":
+        return data + bytes(700)
+    if how == "junk":
+        rnd = random.Random(11)
+        return data + bytes(rnd.randrange(256) for _ in range(700))
+    if how == "stale":
+        return data + conc(40)[1001:1040] + seq(3)[24:]
+    sys.exit("after: unknown HOW " + how)
+
+
 def payload_more():
     """payload(), then 20 more processes: a tear in the big record is
     followed by more than the rest of its length."""
@@ -159,6 +184,9 @@ def main(a):
         open(a[3], "wb").write(out)
         print(*what)
         return
+    if a[0] == "after":
+        open(a[3], "wb").write(after(a[1], open(a[2], "rb").read()))
+        return
     if a[0] == "drop":
         data = open(a[1], "rb").read()
         b = boundaries(data) + [len(data)]
@@ -170,7 +198,7 @@ def main(a):
         out = a[2]
     else:
         data = {"reuse": reuse, "payload": payload,
-                "payload-more": payload_more}[a[0]]()
+                "payload-more": payload_more, "payload-cut": payload_cut}[a[0]]()
         out = a[1]
     open(out, "wb").write(data)
 
