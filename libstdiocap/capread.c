@@ -181,16 +181,27 @@ static void skip(struct capread *cr, size_t n, enum capread_error e,
 	cr->offset += n;
 }
 
+/* Whether h was stamped before a: records of one file never go back in
+ * time (doc/capture-format.md §6.3). */
+static int older(const struct frame_head *h, const struct frame_head *a)
+{
+	return h->sec < a->sec || (h->sec == a->sec && h->usec < a->usec);
+}
+
 /* Whether the valid records from buf + i on carry on past buf + end:
  * the first one that starts at or after end is valid (all its header)
- * or that place is exactly the end of the input. A chain that leaves
- * end into damage, or whose record across end is cut by the end of the
- * input, proves nothing: the frames of a capture in the payload of the
- * record that ends at end look just the same (doc/capture-format.md
- * §9), and that record is whole. */
-static int chain_past(const struct capread *cr, size_t i, size_t end)
+ * or that place is exactly the end of the input, and neither it nor the
+ * record across end is older than a, the record that ends at end (the
+ * next writers stamp later; a power cut's stale blocks of an older
+ * capture are older). A chain that leaves end into damage, or whose
+ * record across end is cut by the end of the input, proves nothing: the
+ * frames of a capture in the payload of the record that ends at end
+ * look just the same (doc/capture-format.md §9), and that record is
+ * whole. */
+static int chain_past(const struct capread *cr, size_t i, size_t end,
+		      const struct frame_head *a)
 {
-	struct frame_head h;
+	struct frame_head h = { 0 };
 	uint32_t val;
 
 	while (i < end) {
@@ -198,9 +209,11 @@ static int chain_past(const struct capread *cr, size_t i, size_t end)
 			return 0;
 		i += FRAME_RECORD_LEN + h.len;
 	}
+	if (older(&h, a))
+		return 0;
 	if (i == cr->len && cr->eof)
 		return 1;
-	return decode_at(cr, i, &h, &val) == CAPREAD_OK;
+	return decode_at(cr, i, &h, &val) == CAPREAD_OK && !older(&h, a);
 }
 
 /* The record at off is whole but the header after it is wrong: the
@@ -209,12 +222,15 @@ static int chain_past(const struct capread *cr, size_t i, size_t end)
  * is whole and the damage starts at its end). */
 static size_t torn_by(struct capread *cr, size_t total)
 {
+	struct frame_head a;
+	uint32_t val;
 	size_t i;
 
-	if (get(cr, total + MAX_RECORD + FRAME_RECORD_LEN) < 0)
+	if (get(cr, total + MAX_RECORD + FRAME_RECORD_LEN) < 0 ||
+	    decode_at(cr, cr->off, &a, &val) != CAPREAD_OK)
 		return 0;
 	for (i = cr->off + 1; i < cr->off + total; i++)
-		if (chain_past(cr, i, cr->off + total))
+		if (chain_past(cr, i, cr->off + total, &a))
 			return i - cr->off;
 	return 0;
 }

@@ -124,6 +124,19 @@ def payload_cut():
     ])
 
 
+def payload_stale():
+    """payload_cut() whose capture is an older one, and after the record
+    the rest of that older capture, as a power cut's stale blocks of it
+    leave it: the frames in the payload chain on past the record's end
+    into the stale records, which are older than the record."""
+    inner = b"".join(record(i - 10000000, 700, 1, STDOUT,
+                            bytes([65 + i]) * 3000) for i in range(6))
+    return header() + b"".join([
+        execve(0, 800, 1, [b"cat", b"x.pcap"]),
+        record(1, 800, 1, STDOUT, inner[:8192]),
+    ]) + inner[8192:]
+
+
 def after(how, data):
     """Damage after the end: a power cut's zeros, junk, or another
     file's stale records, not on a record boundary."""
@@ -198,7 +211,8 @@ def main(a):
         out = a[2]
     else:
         data = {"reuse": reuse, "payload": payload,
-                "payload-more": payload_more, "payload-cut": payload_cut}[a[0]]()
+                "payload-more": payload_more, "payload-cut": payload_cut,
+                "payload-stale": payload_stale}[a[0]]()
         out = a[1]
     open(out, "wb").write(data)
 
