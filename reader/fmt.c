@@ -212,7 +212,7 @@ size_t fmt_argv(char *dst, size_t cap, size_t from, const unsigned char *b,
 		b = z < end ? z + 1 : end;
 	}
 	if (cut)
-		put(dst, cap, from, &len, " ..." + first, 4 - first);
+		put(dst, cap, from, &len, &" ..."[first], 4 - first);
 	return len;
 }
 
