@@ -463,15 +463,15 @@ static int stdin_extra_chunks(const struct relay *r)
 }
 
 /* Reads back what the target's offsets moved over in its files and
- * captures it, up to a full buffer per file; 1 when a buffer filled
- * (more may be waiting), else 0. */
+ * captures it, up to RELAY_SLOTS records per file; 1 when a file gave
+ * that many (more may be waiting), else 0. */
 static int tap_sample(struct relay *r, void (*lost)(int, const struct capfile *))
 {
 	struct capfile_record rec[3 * RELAY_SLOTS];
 	struct stream *s;
 	size_t n = 0;
 	ssize_t got;
-	int i, full = 0, tapped = 0;
+	int i, k, full = 0, tapped = 0;
 
 	if (!r->cap || r->cap->fd < 0)
 		return 0;
@@ -479,8 +479,10 @@ static int tap_sample(struct relay *r, void (*lost)(int, const struct capfile *)
 		s = &r->stream[i];
 		if (r->tap[i].fd >= 0)
 			tapped |= 1 << i;
-		while (r->tap[i].fd >= 0 &&
-		       s->len + FRAME_PAYLOAD_MAX <= sizeof s->buf) {
+		/* at most RELAY_SLOTS records a file: a target writing while
+		 * it is read back makes short ones, and rec[] holds no more */
+		for (k = 0; k < RELAY_SLOTS && r->tap[i].fd >= 0 &&
+		     s->len + FRAME_PAYLOAD_MAX <= sizeof s->buf; k++) {
 			got = tap_read(&r->tap[i], s->buf + s->len,
 				       FRAME_PAYLOAD_MAX);
 			if (got < 0)
@@ -493,7 +495,7 @@ static int tap_sample(struct relay *r, void (*lost)(int, const struct capfile *)
 			n++;
 			s->len += (size_t)got;
 		}
-		if (s->len + FRAME_PAYLOAD_MAX > sizeof s->buf)
+		if (k == RELAY_SLOTS)
 			full = 1;
 	}
 	r->tap_ms = n ? TAP_MIN_MS : r->tap_ms * 2 > TAP_MAX_MS ?
