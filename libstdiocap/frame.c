@@ -408,15 +408,51 @@ static void chain_end(struct frame_tail *t, const unsigned char *p, size_t q)
 	}
 }
 
+/* How many offsets from buf[i] on (up to n) cannot matter to the rule:
+ * no chain goes on there and no record header can start there, since
+ * its Ethernet header would not begin with frame_ethernet's first byte.
+ * Only offsets whose header lies before the zeros are skipped; the
+ * rule looks at the others one by one. This is what keeps the check
+ * cheap: it runs on every wrapper's first append. */
+static size_t tail_skip(const struct frame_tail *t, const unsigned char *buf,
+			size_t i, size_t n)
+{
+	const unsigned char *eth;
+	size_t q = t->at, end, k;
+
+	if (q + FRAME_RECORD_LEN > t->nz)
+		return 0;
+	end = t->nz - FRAME_RECORD_LEN + 1 - q;	/* offsets before the zeros */
+	if (end > n - i)
+		end = n - i;
+	eth = memchr(buf + i + FRAME_PCAP_LEN, frame_ethernet[0], end);
+	if (eth)
+		end = eth - (buf + i + FRAME_PCAP_LEN);
+	for (k = 0; k < end; k++) {
+		if (!((q + k) % 8) && end - k >= 8 && !t->next[(q + k) / 8]) {
+			k += 7;		/* a byte of the bitmap: no chain here */
+			continue;
+		}
+		if (t->next[(q + k) / 8] >> (q + k) % 8 & 1)
+			break;
+	}
+	return k;
+}
+
 void frame_tail_feed(struct frame_tail *t, const unsigned char *buf,
 		     size_t n)
 {
 	unsigned char head[FRAME_RECORD_LEN];
 	const unsigned char *p;
-	size_t q, i, len;
+	size_t q, i, len, skip;
 	int pending;
 
 	for (i = 0; i < n && t->at < t->nz; i++, t->at++) {
+		skip = tail_skip(t, buf, i, n);
+		i += skip;
+		t->at += skip;
+		if (i >= n || t->at >= t->nz)
+			break;
 		q = t->at;
 		p = buf + i;
 		if (q + FRAME_RECORD_LEN > t->nz) {
