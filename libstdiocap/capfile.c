@@ -164,7 +164,8 @@ static off_t zeros_start(int fd, off_t size, unsigned char *buf)
  * when nothing can be cut without risking a good record. Reads at most
  * FRAME_TAIL_MAX bytes, plus a run of zeros of up to ZEROS_MAX, a piece
  * at a time: what the rule keeps of them is a bit per byte. */
-static off_t tail_cut(int fd, off_t size, int *unsure)
+static off_t tail_cut(int fd, off_t size, int *unsure,
+		      struct frame_head *ending, int *have_ending)
 {
 	unsigned char buf[FRAME_RECORD_MAX];
 	struct frame_tail t;
@@ -173,6 +174,7 @@ static off_t tail_cut(int fd, off_t size, int *unsure)
 	ssize_t r;
 
 	*unsure = 0;
+	*have_ending = 0;
 	nz = zeros_start(fd, size, buf);
 	*unsure = !nz;
 	if (nz <= 0)
@@ -201,7 +203,15 @@ static off_t tail_cut(int fd, off_t size, int *unsure)
 	}
 	cut = frame_tail_end(&t);
 	*unsure = cut == FRAME_CUT_NONE;
-	return cut == FRAME_CUT_NONE ? size : from + (off_t)cut;
+	if (cut == FRAME_CUT_NONE)
+		return size;
+	/* §7.5 looks at the record the file will end with: the pass
+	 * kept its header when it ends at or after nz (no second read) */
+	if (frame_tail_ending(&t, cut)) {
+		*ending = *frame_tail_ending(&t, cut);
+		*have_ending = 1;
+	}
+	return from + (off_t)cut;
 }
 
 /* ---- a tail that may be another file's (§7.5): looked at under the
@@ -251,8 +261,10 @@ static int stamp_ending(int fd, off_t end, struct frame_head *h)
  * without a real-time clock) makes every record look so: then only
  * records from before this boot count, and one append of this boot
  * ends it. *since: a record stamped at or after it is this boot's
- * (UINT32_MAX when the clock is not behind). */
-static int tail_suspect(int fd, off_t end, int unsure, uint32_t *since)
+ * (UINT32_MAX when the clock is not behind). ending: the header of the
+ * record that ends at end, when tail_cut found it; NULL: read it. */
+static int tail_suspect(int fd, off_t end, int unsure, uint32_t *since,
+			const struct frame_head *ending)
 {
 	unsigned char head[FRAME_RECORD_LEN];
 	struct frame_head first, last;
@@ -263,16 +275,18 @@ static int tail_suspect(int fd, off_t end, int unsure, uint32_t *since)
 	    (ssize_t)sizeof head || frame_decode(head, &first, &val))
 		return 0;	/* no first record: the window's rule alone */
 	*since = UINT32_MAX;
-	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
+	if (io_clock(CLOCK_REALTIME, &now) < 0)
 		return 0;
 	if ((uint32_t)now.tv_sec < first.sec) {
-		if (clock_gettime(CLOCK_BOOTTIME, &up) < 0)
+		if (io_clock(CLOCK_BOOTTIME, &up) < 0)
 			return 0;
 		*since = now.tv_sec - up.tv_sec;
 	}
 	if (unsure)
 		return 1;
-	if (end <= FRAME_GLOBAL_LEN || !stamp_ending(fd, end, &last))
+	if (ending)
+		last = *ending;
+	else if (end <= FRAME_GLOBAL_LEN || !stamp_ending(fd, end, &last))
 		return 0;
 	return stamp_before(&last, &first) && last.sec < *since;
 }
@@ -354,8 +368,9 @@ static int whole_at(int fd, off_t pos, off_t size)
 static off_t prepare(struct capfile *cf, int *fresh)
 {
 	unsigned char hdr[FRAME_GLOBAL_LEN];
+	struct frame_head ending;
 	off_t size, cut;
-	int tries, unsure;
+	int tries, unsure, have_ending;
 
 	for (tries = 0; tries < ROTATE_TRIES; tries++) {
 		*fresh = 0;
@@ -366,9 +381,11 @@ static off_t prepare(struct capfile *cf, int *fresh)
 		    !whole_at(cf->fd, cf->walk_cut, size)) {
 			cut = cf->walk_cut;	/* as the walk found it */
 		} else {
-			cut = tail_cut(cf->fd, size, &unsure);
+			cut = tail_cut(cf->fd, size, &unsure, &ending,
+				       &have_ending);
 			if (cf->walk == WALK_MAY &&
-			    tail_suspect(cf->fd, cut, unsure, &cf->walk_since)) {
+			    tail_suspect(cf->fd, cut, unsure, &cf->walk_since,
+					 have_ending ? &ending : NULL)) {
 				/* nothing cut: capfile_open walks, unlocked */
 				cf->walk = WALK_DUE;
 				cf->walk_size = size;
@@ -396,7 +413,7 @@ static void stamp(struct frame_head *h)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	io_clock(CLOCK_REALTIME, &ts);
 	h->sec = ts.tv_sec;
 	h->usec = ts.tv_nsec / 1000;
 }

@@ -23,20 +23,34 @@
 
 enum { SYMLINK_MAX = 40 };	/* as the kernel's ELOOP limit */
 
-static int dir_is_sticky(int dirfd)
+static int mode_is_sticky(mode_t mode)
 {
-	struct stat st;
-
-	return io_fstat(dirfd, &st) == 0 && (st.st_mode & S_ISVTX) &&
-	       (st.st_mode & S_IWOTH);
+	return (mode & S_ISVTX) && (mode & S_IWOTH);
 }
 
 struct walk {
 	char rest[PATH_MAX];	/* what is left to walk */
 	char name[NAME_MAX + 1];	/* the component at hand */
 	int dirfd;		/* the directory it is in */
+	int sticky;		/* whether that is world-writable and sticky */
 	int links;		/* symlinks followed so far */
 };
+
+/* Makes fd, a directory opened O_PATH, the one the walk is in. */
+static int walk_enter(struct walk *w, int fd)
+{
+	struct stat st;
+
+	if (io_fstat(fd, &st) < 0) {
+		io_close(fd);
+		return -1;
+	}
+	if (w->dirfd >= 0)
+		io_close(w->dirfd);
+	w->dirfd = fd;
+	w->sticky = mode_is_sticky(st.st_mode);
+	return 0;
+}
 
 /* Replaces the component at hand, a symlink fd in w->dirfd, by its
  * target: rest becomes target/rest; an absolute target restarts at /. */
@@ -67,10 +81,8 @@ static int walk_follow(struct walk *w, int lfd)
 	if (target[0] == '/') {
 		fd = io_openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC,
 			       0);
-		if (fd < 0)
+		if (fd < 0 || walk_enter(w, fd) < 0)
 			return -1;
-		io_close(w->dirfd);
-		w->dirfd = fd;
 	}
 	return 0;
 }
@@ -118,15 +130,19 @@ static int walk_last(const struct walk *w)
 
 /* Opens the capture file: created 0600 if missing, else the existing
  * regular file, with the sticky-directory rules applied to what is
- * opened. Returns the fd, or -1 with *why (or errno) saying why. */
-static int walk_open(const char *path, enum capfile_refusal *why)
+ * opened. Returns the fd, or -1 with *why (or errno) saying why; *st is
+ * what the fd is (st_ino 0: a file just created, not looked at). Each
+ * directory is looked at once, when it is entered, and an existing
+ * file is looked for before one is created: this walk runs on every
+ * wrapped run (doc/performance.md). */
+static int walk_open(const char *path, enum capfile_refusal *why,
+		     struct stat *st)
 {
 	const int flags = O_RDWR | O_APPEND | O_CLOEXEC | O_NOCTTY |
 			  O_NONBLOCK | O_NOFOLLOW;
 	struct walk w;
-	struct stat st;
 	size_t len = strlen(path);
-	int fd, r, sticky, tries = 0;
+	int fd, r, tries = 0;
 
 	if (len >= sizeof w.rest) {
 		errno = ENAMETOOLONG;
@@ -134,15 +150,18 @@ static int walk_open(const char *path, enum capfile_refusal *why)
 	}
 	memcpy(w.rest, path, len + 1);	/* not strcpy: musl's adds stpcpy */
 	w.links = 0;
-	w.dirfd = io_openat(AT_FDCWD, path[0] == '/' ? "/" : ".",
-			    O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-	if (w.dirfd < 0)
+	w.dirfd = -1;
+	fd = io_openat(AT_FDCWD, path[0] == '/' ? "/" : ".",
+		       O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	if (fd < 0 || walk_enter(&w, fd) < 0)
 		return -1;
 	while ((r = walk_next(&w)) > 0) {
-		sticky = dir_is_sticky(w.dirfd);
-		if (walk_last(&w)) {
-			/* O_NONBLOCK: opening a FIFO must not hang; O_EXCL
-			 * first, so a file we create is never someone's. */
+		/* Look before opening: opening a device can have effects. */
+		fd = io_openat(w.dirfd, w.name,
+			       O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+		if (fd < 0 && errno == ENOENT && walk_last(&w)) {
+			/* O_NONBLOCK: opening a FIFO must not hang; O_EXCL,
+			 * so a file we create is never someone's. */
 			fd = io_openat(w.dirfd, w.name,
 				       flags | O_CREAT | O_EXCL, 0600);
 			if (fd >= 0) {
@@ -154,17 +173,11 @@ static int walk_open(const char *path, enum capfile_refusal *why)
 					fd = -1;
 				}
 				io_close(w.dirfd);
+				st->st_ino = 0;
 				return fd;
 			}
-			if (errno != EEXIST)
-				break;
-		}
-		/* Look before opening: opening a device can have effects. */
-		fd = io_openat(w.dirfd, w.name,
-			       O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
-		if (fd < 0) {
-			if (errno == ENOENT && walk_last(&w) && ++tries < 8) {
-				/* removed since O_EXCL saw it: again */
+			if (errno == EEXIST && ++tries < 8) {
+				/* made since we looked: look again */
 				memmove(w.rest + strlen(w.name), w.rest,
 					strlen(w.rest) + 1);
 				memcpy(w.rest, w.name, strlen(w.name));
@@ -172,12 +185,14 @@ static int walk_open(const char *path, enum capfile_refusal *why)
 			}
 			break;
 		}
-		if (io_fstat(fd, &st) < 0) {
+		if (fd < 0)
+			break;
+		if (io_fstat(fd, st) < 0) {
 			io_close(fd);
 			break;
 		}
-		if (S_ISLNK(st.st_mode)) {
-			if (sticky) {
+		if (S_ISLNK(st->st_mode)) {
+			if (w.sticky) {
 				io_close(fd);
 				*why = CAPFILE_STICKY_SYMLINK;
 				break;
@@ -189,30 +204,31 @@ static int walk_open(const char *path, enum capfile_refusal *why)
 			continue;
 		}
 		if (!walk_last(&w)) {
-			if (!S_ISDIR(st.st_mode)) {
+			if (!S_ISDIR(st->st_mode)) {
 				io_close(fd);
 				errno = ENOTDIR;
 				break;
 			}
 			io_close(w.dirfd);
 			w.dirfd = fd;
+			w.sticky = mode_is_sticky(st->st_mode);
 			continue;
 		}
 		io_close(fd);
-		if (!S_ISREG(st.st_mode)) {
+		if (!S_ISREG(st->st_mode)) {
 			*why = CAPFILE_NOT_REGULAR;
 			break;
 		}
 		fd = io_openat(w.dirfd, w.name, flags, 0);
 		if (fd < 0)
 			break;
-		if (io_fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-		    (sticky && st.st_uid != geteuid()) ||
-		    (sticky && st.st_nlink > 1)) {
+		if (io_fstat(fd, st) < 0 || !S_ISREG(st->st_mode) ||
+		    (w.sticky && st->st_uid != geteuid()) ||
+		    (w.sticky && st->st_nlink > 1)) {
 			/* what was opened is checked, not what was looked at */
-			if (!S_ISREG(st.st_mode))
+			if (!S_ISREG(st->st_mode))
 				*why = CAPFILE_NOT_REGULAR;
-			else if (st.st_uid != geteuid())
+			else if (st->st_uid != geteuid())
 				*why = CAPFILE_STICKY_OWNER;
 			else
 				*why = CAPFILE_STICKY_LINKS;
@@ -228,33 +244,35 @@ static int walk_open(const char *path, enum capfile_refusal *why)
 	return -1;
 }
 
-/* The caller's output must never get pcap bytes mixed in. */
-static int same_as_stdio(int fd)
+/* The caller's output must never get pcap bytes mixed in. f: what fd
+ * is, if known (st_ino not 0). */
+static int same_as_stdio(int fd, struct stat *f)
 {
-	struct stat f, s;
+	struct stat s;
 	int i;
 
-	if (io_fstat(fd, &f) < 0)
+	if (!f->st_ino && io_fstat(fd, f) < 0)
 		return 0;
 	for (i = 1; i <= 2; i++)
-		if (io_fstat(i, &s) == 0 && s.st_dev == f.st_dev &&
-		    s.st_ino == f.st_ino)
+		if (io_fstat(i, &s) == 0 && s.st_dev == f->st_dev &&
+		    s.st_ino == f->st_ino)
 			return 1;
 	return 0;
 }
 
 int capwalk_open(const char *path, enum capfile_refusal *why)
 {
+	struct stat st;
 	int fd;
 
 	*why = CAPFILE_SYSCALL;
-	fd = walk_open(path, why);
+	fd = walk_open(path, why, &st);
 	if (fd < 0)
 		return -1;
 	fd = io_move_high(fd);
 	if (fd < 0)
 		return -1;
-	if (same_as_stdio(fd)) {
+	if (same_as_stdio(fd, &st)) {
 		*why = CAPFILE_IS_STDIO;
 		io_close(fd);
 		return -1;

@@ -445,6 +445,7 @@ void frame_tail_feed(struct frame_tail *t, const unsigned char *buf,
 	unsigned char head[FRAME_RECORD_LEN];
 	const unsigned char *p;
 	size_t q, i, len, skip;
+	uint32_t val;
 	int pending;
 
 	for (i = 0; i < n && t->at < t->nz; i++, t->at++) {
@@ -466,6 +467,9 @@ void frame_tail_feed(struct frame_tail *t, const unsigned char *buf,
 		if (len) {
 			t->last = q;
 			t->any_whole = 1;
+			if (q + len >= t->nz && q + len > t->ending_end &&
+			    frame_decode(p, &t->ending, &val) == CAPREAD_OK)
+				t->ending_end = q + len;
 		}
 		pending = (t->next[q / 8] >> q % 8 & 1) ||
 			  (len && q < t->starts);
@@ -478,6 +482,12 @@ void frame_tail_feed(struct frame_tail *t, const unsigned char *buf,
 		else
 			t->next[(q + len) / 8] |= 1 << (q + len) % 8;
 	}
+}
+
+const struct frame_head *frame_tail_ending(const struct frame_tail *t,
+					   size_t end)
+{
+	return t->ending_end && t->ending_end == end ? &t->ending : NULL;
 }
 
 size_t frame_tail_end(const struct frame_tail *t)

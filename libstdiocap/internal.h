@@ -39,12 +39,22 @@ struct frame_tail {
 	size_t explained, junk;	/* the latest chain ends of each kind */
 	size_t last;		/* the latest offset that starts a whole record */
 	int any_whole;
+	/* of the whole records that end at nz or in the zeros after it,
+	 * the longest of those that end last: where (0: none), and its
+	 * header, which §7.5 compares with the first record's */
+	size_t ending_end;
+	struct frame_head ending;
 };
 void frame_tail_init(struct frame_tail *t, size_t nz, size_t total,
 		     int at_boundary);
 void frame_tail_feed(struct frame_tail *t, const unsigned char *buf,
 		     size_t n);
 size_t frame_tail_end(const struct frame_tail *t);
+/* The header of the longest whole valid record that ends at end (a cut
+ * frame_tail_end gave, at or after nz), as capfile.c's stamp_ending
+ * would read it from the file; NULL if the pass did not keep it. */
+const struct frame_head *frame_tail_ending(const struct frame_tail *t,
+					   size_t end);
 
 /* ---- capwalk.c: the capture file's path, checked and opened in one walk */
 

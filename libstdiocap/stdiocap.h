@@ -174,6 +174,9 @@ int io_openat(int dirfd, const char *path, int flags, int mode);
 /* ioctl(fd, request, value) for requests that read one int (FIONREAD,
  * TIOCGPGRP); 0, or -1 with errno. */
 int io_ioctl_int(int fd, unsigned long request, int *value);
+/* clock_gettime(clock, ts) (struct timespec from <time.h>). */
+struct timespec;
+int io_clock(int clock, struct timespec *ts);
 
 /* ---- capfile.c: the shared capture file (doc/safety.md;
  * doc/capture-format.md §7, §8) */
