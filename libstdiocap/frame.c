@@ -408,6 +408,24 @@ static void chain_end(struct frame_tail *t, const unsigned char *p, size_t q)
 	}
 }
 
+/* The first offset in [q, limit) where a chain goes on, else limit: a
+ * byte of the bitmap at a time. */
+static size_t next_chain(const struct frame_tail *t, size_t q, size_t limit)
+{
+	size_t i = q / 8;
+	unsigned bits = t->next[i] >> q % 8;
+
+	while (!bits) {
+		q = ++i * 8;
+		if (q >= limit)
+			return limit;
+		bits = t->next[i];
+	}
+	for (; !(bits & 1); bits >>= 1)
+		q++;
+	return q < limit ? q : limit;
+}
+
 /* How many offsets from buf[i] on (up to n) cannot matter to the rule:
  * no chain goes on there and no record header can start there, since
  * its Ethernet header would not begin with frame_ethernet's first byte.
@@ -418,7 +436,7 @@ static size_t tail_skip(const struct frame_tail *t, const unsigned char *buf,
 			size_t i, size_t n)
 {
 	const unsigned char *eth;
-	size_t q = t->at, end, k;
+	size_t q = t->at, end;
 
 	if (q + FRAME_RECORD_LEN > t->nz)
 		return 0;
@@ -428,15 +446,7 @@ static size_t tail_skip(const struct frame_tail *t, const unsigned char *buf,
 	eth = memchr(buf + i + FRAME_PCAP_LEN, frame_ethernet[0], end);
 	if (eth)
 		end = eth - (buf + i + FRAME_PCAP_LEN);
-	for (k = 0; k < end; k++) {
-		if (!((q + k) % 8) && end - k >= 8 && !t->next[(q + k) / 8]) {
-			k += 7;		/* a byte of the bitmap: no chain here */
-			continue;
-		}
-		if (t->next[(q + k) / 8] >> (q + k) % 8 & 1)
-			break;
-	}
-	return k;
+	return next_chain(t, q, q + end) - q;
 }
 
 void frame_tail_feed(struct frame_tail *t, const unsigned char *buf,
