@@ -36,24 +36,19 @@ void capread_init(struct capread *cr, int fd)
 	cr->fd = fd;
 }
 
-static int fail(struct capread *cr, enum capread_error err, uint32_t val)
+int capread_fail(struct capread *cr, enum capread_error err, uint32_t val)
 {
 	cr->err = err;
 	cr->val = val;
 	return -1;
 }
 
-/* Tries to have n (<= sizeof buf) unconsumed bytes at buf + off: the
- * number there is (fewer only when the input ended), -1 on a read error
- * (errno). */
-static long get(struct capread *cr, size_t n)
+long capread_fill(struct capread *cr, size_t n)
 {
 	ssize_t r;
 
-	if (n > sizeof cr->buf)
-		n = sizeof cr->buf;
-	if (cr->len - cr->off >= n || cr->eof)
-		return cr->len - cr->off >= n ? (long)n : (long)(cr->len - cr->off);
+	if (cr->len - cr->off >= n)
+		return (long)n;
 	memmove(cr->buf, cr->buf + cr->off, cr->len - cr->off);
 	cr->len -= cr->off;
 	cr->off = 0;
@@ -61,21 +56,37 @@ static long get(struct capread *cr, size_t n)
 		r = io_read(cr->fd, cr->buf + cr->len, sizeof cr->buf - cr->len);
 		if (r < 0)
 			return -1;
-		if (!r) {
-			cr->eof = 1;	/* scanning damage asks again and again */
-			break;
-		}
+		if (!r)
+			return (long)cr->len;
 		cr->len += r;
 	}
-	return cr->len < n ? (long)cr->len : (long)n;
+	return (long)n;
+}
+
+/* Tries to have n unconsumed bytes at buf + off (at most sizeof buf):
+ * the number there (fewer only when the input ended), -1 on a read
+ * error (errno). Once read(2) returned 0 it is not asked again: scanning
+ * damage asks again and again. */
+static long get(struct capread *cr, size_t n)
+{
+	long r;
+
+	if (n > sizeof cr->buf)
+		n = sizeof cr->buf;
+	if (cr->eof)
+		return cr->len - cr->off >= n ? (long)n : (long)(cr->len - cr->off);
+	r = capread_fill(cr, n);
+	if (r >= 0 && (size_t)r < n)
+		cr->eof = 1;
+	return r;
 }
 
 /* The input ends inside something of n bytes: have of them. */
 static int short_input(struct capread *cr, size_t n)
 {
 	cr->have = cr->len - cr->off;
-	return fail(cr, !cr->started && !cr->have ? CAPREAD_EMPTY :
-		    CAPREAD_SHORT, n);
+	return capread_fail(cr, !cr->started && !cr->have ? CAPREAD_EMPTY :
+			    CAPREAD_SHORT, n);
 }
 
 static int header(struct capread *cr)
@@ -85,7 +96,7 @@ static int header(struct capread *cr)
 	long n = get(cr, FRAME_GLOBAL_LEN);
 
 	if (n < 0)
-		return fail(cr, CAPREAD_SYSCALL, errno);
+		return capread_fail(cr, CAPREAD_SYSCALL, errno);
 	if (n < FRAME_GLOBAL_LEN)
 		return short_input(cr, FRAME_GLOBAL_LEN);
 	e = frame_global_header_error(cr->buf + cr->off, &val);
@@ -106,7 +117,7 @@ static int header(struct capread *cr)
 				    (uint32_t)p[3] << 24;
 	}
 	if (e)
-		return fail(cr, e, val);
+		return capread_fail(cr, e, val);
 	cr->off += FRAME_GLOBAL_LEN;
 	cr->offset = FRAME_GLOBAL_LEN;
 	cr->started = 1;
@@ -270,7 +281,7 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 	for (;;) {
 		n = get(cr, FRAME_RECORD_LEN);
 		if (n < 0)
-			return fail(cr, CAPREAD_SYSCALL, errno);
+			return capread_fail(cr, CAPREAD_SYSCALL, errno);
 		if (!n)
 			return 0;	/* end of input on a record boundary */
 		if (n < FRAME_PCAP_LEN)
@@ -298,7 +309,7 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 		if (!e) {
 			n = get(cr, total + (cr->lookahead ? FRAME_PCAP_LEN : 0));
 			if (n < 0)
-				return fail(cr, CAPREAD_SYSCALL, errno);
+				return capread_fail(cr, CAPREAD_SYSCALL, errno);
 			if ((size_t)n < total) {
 				/* a torn record, or one torn and followed by
 				 * the next writers' records to the end */
@@ -321,14 +332,14 @@ int capread_next(struct capread *cr, struct capread_record *rec)
 			continue;
 		}
 		if (!cr->resync)
-			return fail(cr, e, val);
+			return capread_fail(cr, e, val);
 		/* damage: on to the next offset where a record passes
 		 * every check and is followed by a valid header or the end */
 		skip(cr, 1, e, val);
 		for (;;) {
 			n = get(cr, MAX_RECORD + FRAME_PCAP_LEN);
 			if (n < 0)
-				return fail(cr, CAPREAD_SYSCALL, errno);
+				return capread_fail(cr, CAPREAD_SYSCALL, errno);
 			if (n < FRAME_PCAP_LEN) {
 				skip(cr, n, e, val);	/* damage to the end */
 				return 0;

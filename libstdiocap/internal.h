@@ -56,6 +56,17 @@ size_t frame_tail_end(const struct frame_tail *t);
 const struct frame_head *frame_tail_ending(const struct frame_tail *t,
 					   size_t end);
 
+/* ---- capread.c: what outer.c's reader of a collector's capture shares */
+
+/* Says why capread_next fails (cr->err, cr->val): -1. */
+int capread_fail(struct capread *cr, enum capread_error err, uint32_t val);
+/* Moves the unconsumed bytes to the front of buf and reads until n of
+ * them (n <= sizeof buf) are there: n, fewer when read(2) returned 0
+ * first (the end of input for now), -1 on a read error (errno). Leaves
+ * cr->eof to the caller: capread.c latches the end, outer.c reads on
+ * past it (--follow). */
+long capread_fill(struct capread *cr, size_t n);
+
 /* ---- capwalk.c: the capture file's path, checked and opened in one walk */
 
 /* Opens path (created 0600 if missing) with the rules of doc/stdiocap.1

@@ -40,33 +40,18 @@ static void put32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)(v >> 24);
 }
 
-static int fail(struct capread *cr, enum capread_error err, uint32_t val)
-{
-	cr->err = err;
-	cr->val = val;
-	return -1;
-}
-
 /* n unconsumed bytes at buf + off: 1, 0 at the end of input (have set),
- * -1 on a read error. */
+ * -1 on a read error. The end is not latched (capread.c's get does):
+ * --follow reads on once the collector's capture grows. */
 static int fill(struct capread *cr, size_t n)
 {
-	ssize_t r;
+	long r = capread_fill(cr, n);
 
-	if (cr->len - cr->off >= n)
-		return 1;
-	memmove(cr->buf, cr->buf + cr->off, cr->len - cr->off);
-	cr->len -= cr->off;
-	cr->off = 0;
-	while (cr->len < n) {
-		r = io_read(cr->fd, cr->buf + cr->len, sizeof cr->buf - cr->len);
-		if (r < 0)
-			return fail(cr, CAPREAD_SYSCALL, errno);
-		if (r == 0) {
-			cr->have = cr->len - cr->off;
-			return 0;
-		}
-		cr->len += r;
+	if (r < 0)
+		return capread_fail(cr, CAPREAD_SYSCALL, errno);
+	if ((size_t)r < n) {
+		cr->have = (uint32_t)r;
+		return 0;
 	}
 	return 1;
 }
@@ -79,7 +64,7 @@ static int skip(struct capread *cr, unsigned long long n)
 
 	while (n) {
 		if (cr->off == cr->len && (r = fill(cr, 1)) <= 0)
-			return r < 0 ? -1 : fail(cr, CAPREAD_SHORT, 0);
+			return r < 0 ? -1 : capread_fail(cr, CAPREAD_SHORT, 0);
 		k = cr->len - cr->off < n ? cr->len - cr->off : (size_t)n;
 		cr->off += k;
 		n -= k;
@@ -233,7 +218,8 @@ static int next_pcapng(struct capread *cr, struct capread_record *rec)
 	for (;;) {
 		r = fill(cr, 12);
 		if (r <= 0)
-			return r < 0 ? -1 : cr->have ? fail(cr, CAPREAD_SHORT, 12) : 0;
+			return r < 0 ? -1 : cr->have ?
+			       capread_fail(cr, CAPREAD_SHORT, 12) : 0;
 		b = cr->buf + cr->off;
 		type = get32(b, o->be);
 		if (type == 0x0a0d0d0a) {	/* a new section: its byte order */
@@ -242,7 +228,7 @@ static int next_pcapng(struct capread *cr, struct capread_record *rec)
 		}
 		blen = get32(b + 4, o->be);
 		if (blen < 12 || blen & 3)
-			return fail(cr, CAPREAD_LENGTH, blen);
+			return capread_fail(cr, CAPREAD_LENGTH, blen);
 		if (blen > sizeof cr->buf) {
 			if (skip(cr, blen) < 0)
 				return -1;
@@ -251,7 +237,7 @@ static int next_pcapng(struct capread *cr, struct capread_record *rec)
 		}
 		r = fill(cr, blen);
 		if (r <= 0)
-			return r < 0 ? -1 : fail(cr, CAPREAD_SHORT, blen);
+			return r < 0 ? -1 : capread_fail(cr, CAPREAD_SHORT, blen);
 		b = cr->buf + cr->off;
 		cr->off += blen;
 		cr->offset += blen;
@@ -287,7 +273,7 @@ static int next_pcap(struct capread *cr, struct capread_record *rec)
 		r = fill(cr, FRAME_PCAP_LEN);
 		if (r <= 0)
 			return r < 0 ? -1 : cr->have ?
-			       fail(cr, CAPREAD_SHORT, FRAME_PCAP_LEN) : 0;
+			       capread_fail(cr, CAPREAD_SHORT, FRAME_PCAP_LEN) : 0;
 		b = cr->buf + cr->off;
 		incl = get32(b + 8, o->be);
 		if (incl > sizeof cr->buf - FRAME_PCAP_LEN) {
@@ -298,7 +284,8 @@ static int next_pcap(struct capread *cr, struct capread_record *rec)
 		}
 		r = fill(cr, FRAME_PCAP_LEN + incl);
 		if (r <= 0)
-			return r < 0 ? -1 : fail(cr, CAPREAD_SHORT, FRAME_PCAP_LEN + incl);
+			return r < 0 ? -1 : capread_fail(cr, CAPREAD_SHORT,
+							 FRAME_PCAP_LEN + incl);
 		b = cr->buf + cr->off;
 		cr->off += FRAME_PCAP_LEN + incl;
 		cr->offset += FRAME_PCAP_LEN + incl;
@@ -376,5 +363,5 @@ int outer_next(struct capread *cr, struct capread_record *rec)
 		cr->offset = FRAME_GLOBAL_LEN;	/* its first frame */
 	else
 		cr->started = 0;	/* its global header */
-	return fail(cr, cr->outer.why, cr->outer.why_val);
+	return capread_fail(cr, cr->outer.why, cr->outer.why_val);
 }

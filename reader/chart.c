@@ -112,31 +112,13 @@ static void mark(struct chart_node *d, int s, unsigned long long t)
  * budget is spent: counted as dropped). */
 static int room(size_t n)
 {
-	size_t cap;
-	void *p;
-
-	if (ch.n == ch.cap) {
-		cap = ch.cap ? 2 * ch.cap : 256;
-		if (cap > CHART_MAX)
-			cap = CHART_MAX;
-		p = mem_grow(ch.in, ch.cap * sizeof *ch.in,
-			     cap * sizeof *ch.in);
-		if (!p)
-			return -1;
-		ch.in = p;
-		ch.cap = cap;
-	}
-	if (ch.pool_len + n > ch.pool_cap) {
-		cap = ch.pool_cap ? 2 * ch.pool_cap : 16384;
-		while (cap < ch.pool_len + n)
-			cap *= 2;
-		p = mem_grow(ch.pool, ch.pool_cap, cap);
-		if (!p)
-			return -1;
-		ch.pool = p;
-		ch.pool_cap = cap;
-	}
-	return 0;
+	ch.in = mem_room(ch.in, &ch.cap, (size_t)ch.n + 1, sizeof *ch.in, 256,
+			 CHART_MAX);
+	if (ch.cap <= ch.n)
+		return -1;
+	ch.pool = mem_room(ch.pool, &ch.pool_cap, ch.pool_len + n, 1, 16384,
+			   SIZE_MAX);
+	return ch.pool_cap < ch.pool_len + n ? -1 : 0;
 }
 
 /* ---- the hooks */

@@ -52,7 +52,8 @@ struct chart {
 	struct chart_node *in;	/* node k of t is in[k - 1] */
 	struct ptree t;
 	unsigned char *pool;	/* argv bytes */
-	uint32_t n, pool_len, pool_cap, cap, dropped;
+	uint32_t n, pool_len, dropped;
+	size_t pool_cap, cap;	/* bytes; nodes (mem_room) */
 	unsigned long long end;		/* the last record */
 	unsigned long long cut_at;	/* the first instance dropped */
 	int lineage;		/* a node has a parent */

@@ -169,6 +169,29 @@ void *mem_grow(void *p, size_t n, size_t want)
 	return q;
 }
 
+void *mem_room(void *p, size_t *cap, size_t need, size_t size,
+	       size_t first, size_t max)
+{
+	size_t c = *cap ? *cap : first;
+	void *q;
+
+	if (need <= *cap)
+		return p;
+	while (c < need && c < max)
+		c = c > max / 2 ? max : 2 * c;
+	if (c > max)
+		c = max;
+	if (c < need || c > (size_t)-1 / size) {
+		errno = ENOMEM;
+		return p;
+	}
+	q = mem_grow(p, *cap * size, c * size);
+	if (!q)
+		return p;
+	*cap = c;
+	return q;
+}
+
 void mem_free(void *p, size_t n)
 {
 	if (!p)

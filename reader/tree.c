@@ -56,27 +56,13 @@ static void tree_begin(const struct read_opts *o)
 /* Room for node k's info and n more argv bytes. */
 static int room(uint32_t k, size_t n)
 {
-	size_t cap;
-	void *p;
-
-	if (k >= tt.info_cap) {
-		cap = tt.info_cap ? 2 * tt.info_cap : 1024;
-		p = mem_grow(tt.info, tt.info_cap * sizeof *tt.info,
-			     cap * sizeof *tt.info);
-		if (!p)
-			return -1;
-		tt.info = p;
-		tt.info_cap = cap;
-	}
-	if (tt.pool_len + n > tt.pool_cap) {
-		cap = tt.pool_cap ? 2 * tt.pool_cap : 65536;
-		p = mem_grow(tt.pool, tt.pool_cap, cap);
-		if (!p)
-			return -1;
-		tt.pool = p;
-		tt.pool_cap = cap;
-	}
-	return 0;
+	tt.info = mem_room(tt.info, &tt.info_cap, (size_t)k + 1,
+			   sizeof *tt.info, 1024, SIZE_MAX);
+	if (tt.info_cap <= k)
+		return -1;
+	tt.pool = mem_room(tt.pool, &tt.pool_cap, tt.pool_len + n, 1, 65536,
+			   SIZE_MAX);
+	return tt.pool_cap < tt.pool_len + n ? -1 : 0;
 }
 
 static int tree_start(const struct read_opts *o, struct inst *p)

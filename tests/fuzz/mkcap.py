@@ -11,64 +11,35 @@ inputs for the robustness tests. Times start at T0 = 1700000000
 (2023-11-14 22:13:20 UTC).
 """
 
+import os
 import struct
 import sys
 
-T0 = 1700000000
-ETH = bytes.fromhex("024341500000" "02535444494f" "0800")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "helpers"))
+import capforge  # noqa: E402
+from capforge import (T0, STDIN, STDOUT, STDERR, EXECVE, EXIT,  # noqa: E402
+                      global_header, checksum, blob)
+
 # Lineage: the IPv4 destination names the process that ran this one.
 # Each scenario's parent PIDs (default 1); see basic() and tree().
 PARENT = {53: 4242, 123: 4242, 70000: 4242, 71: 70, 72: 71, 73: 70,
           74: 73, 75: 0}
-STDIN, STDOUT, STDERR, EXECVE, EXIT = range(5)
 ENV = [b"HOME=/root", b"PATH=/bin:/usr/bin", b"TERM=vt100"]
 
 
-def global_header(magic=0xa1b2c3d4, major=2, minor=4, link=1, endian="<"):
-    return struct.pack(endian + "IHHiIII", magic, major, minor, 0, 0, 65535, link)
-
-
-def checksum(hdr):
-    total = sum(struct.unpack(">10H", hdr))
-    while total >> 16:
-        total = (total & 0xffff) + (total >> 16)
-    return ~total & 0xffff
-
-
-def addr(pid):
-    return bytes([10, pid >> 16 & 255, pid >> 8 & 255, pid & 255])
-
-
-def frame(pid, event, payload):
-    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 28 + len(payload), 0, 0, 64, 17,
-                     0, addr(pid), addr(PARENT.get(pid, 1)))
-    ip = ip[:10] + struct.pack(">H", checksum(ip)) + ip[12:]
-    udp = struct.pack(">HHHH", pid & 0xffff, event, 8 + len(payload), 0)
-    return ETH + ip + udp + payload
-
-
 def record(t_us, pid, event, payload):
-    """One pcap record at T0 + t_us microseconds."""
-    data = frame(pid, event, payload)
-    sec, usec = divmod(T0 * 1000000 + t_us, 1000000)
-    return struct.pack("<IIII", sec, usec, len(data), len(data)) + data
-
-
-def blob(argv, env):
-    return b"".join(a + b"\0" for a in argv) + b"\0" + \
-        b"".join(e + b"\0" for e in env) + b"\0"
+    """One pcap record at T0 + t_us microseconds, from PID to its PARENT."""
+    return capforge.record(t_us, pid, PARENT.get(pid, 1), event, payload)
 
 
 def execve(t_us, pid, argv, env=ENV):
-    """The execve records of one process: split at 8192 bytes
-    (doc/capture-format.md §5 "Split into records")."""
-    b = blob(argv, env)
-    return b"".join(record(t_us, pid, EXECVE, b[i:i + 8192])
-                    for i in range(0, len(b), 8192))
+    """The execve records of one process, split at 8192 bytes."""
+    return capforge.execve(t_us, pid, PARENT.get(pid, 1), argv, env)
 
 
 def exit_rec(t_us, pid, status):
-    return record(t_us, pid, EXIT, struct.pack(">I", status))
+    return capforge.exit_rec(t_us, pid, PARENT.get(pid, 1), status)
 
 
 def basic():
@@ -269,8 +240,8 @@ def bad_exit_len():
 
 SCENARIOS = {name.replace("_", "-"): fn for name, fn in list(globals().items())
              if callable(fn) and fn.__module__ == __name__ and
-             fn.__name__ not in ("global_header", "checksum", "addr", "frame", "record",
-                                 "blob", "execve", "exit_rec", "envdiff", "main")}
+             fn.__name__ not in ("record", "execve", "exit_rec", "envdiff",
+                                 "main")}
 
 
 def envdiff(many):

@@ -15,42 +15,32 @@ as captures written before the lineage did.
 """
 
 import os
-import struct
 import sys
 
-# the IPv4 checksum and the 10.A.B.C address of the fuzz seeds' writer
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fuzz"))
-from mkcap import addr, checksum  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import capforge  # noqa: E402
+from capforge import STDIN, STDOUT, STDERR, T0  # noqa: E402
 
-T0 = 1700000000
-ETH = bytes.fromhex("024341500000" "02535444494f" "0800")
-STDIN, STDOUT, STDERR, EXECVE, EXIT = range(5)
 ENV = [b"HOME=/root", b"PATH=/bin:/usr/bin", b"TERM=vt100"]
 
 
 class Cap:
     def __init__(self, f, lineage):
         self.f, self.lineage = f, lineage
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        f.write(capforge.global_header())
+
+    def parent(self, ppid):
+        return ppid if self.lineage else capforge.NO_PARENT
 
     def rec(self, t_us, pid, ppid, event, payload):
-        dst = addr(ppid) if self.lineage else bytes([10, 255, 255, 254])
-        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 28 + len(payload), 0, 0,
-                         64, 17, 0, addr(pid), dst)
-        ip = ip[:10] + struct.pack(">H", checksum(ip)) + ip[12:]
-        udp = struct.pack(">HHHH", pid & 0xffff, event, 8 + len(payload), 0)
-        data = ETH + ip + udp + payload
-        sec, usec = divmod(T0 * 1000000 + t_us, 1000000)
-        self.f.write(struct.pack("<IIII", sec, usec, len(data), len(data)) + data)
+        self.f.write(capforge.record(t_us, pid, self.parent(ppid), event,
+                                     payload))
 
     def execve(self, t_us, pid, ppid, argv):
-        b = b"".join(a + b"\0" for a in argv) + b"\0" + \
-            b"".join(e + b"\0" for e in ENV) + b"\0"
-        for i in range(0, len(b), 8192):
-            self.rec(t_us, pid, ppid, EXECVE, b[i:i + 8192])
+        self.f.write(capforge.execve(t_us, pid, self.parent(ppid), argv, ENV))
 
     def exit(self, t_us, pid, ppid, status):
-        self.rec(t_us, pid, ppid, EXIT, struct.pack(">I", status))
+        self.f.write(capforge.exit_rec(t_us, pid, self.parent(ppid), status))
 
 
 def outcome(k):

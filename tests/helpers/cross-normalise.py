@@ -16,20 +16,17 @@ Reads the record layout with explicit little-endian lengths; exits 1 on a
 truncated file.
 """
 
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from capforge import checksum as ip_checksum  # noqa: E402
 
 GLOBAL_LEN = 24
 REC_HDR = struct.Struct("<IIII")
 ETH_LEN = 14
 IP_LEN = 20
-
-
-def ip_checksum(header):
-    total = sum(struct.unpack(">10H", header))
-    while total >> 16:
-        total = (total & 0xffff) + (total >> 16)
-    return ~total & 0xffff
 
 
 def normalise(data):

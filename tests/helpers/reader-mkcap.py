@@ -18,47 +18,19 @@ Usage: reader-mkcap.py conc N OUT      N processes alive at once, a tree
        reader-mkcap.py drop IN OUT K   IN without its record number K (from 1)
 """
 
+import os
 import random
 import struct
 import sys
 
-T0 = 1700000000
-ETH = bytes.fromhex("024341500000" "02535444494f" "0800")
-STDIN, STDOUT, STDERR, EXECVE, EXIT = range(5)
-
-
-def header():
-    return struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
-
-
-def checksum(hdr):
-    total = sum(struct.unpack(">10H", hdr))
-    while total >> 16:
-        total = (total & 0xffff) + (total >> 16)
-    return ~total & 0xffff
-
-
-def addr(pid):
-    return bytes([10, pid >> 16 & 255, pid >> 8 & 255, pid & 255])
-
-
-def record(t_us, pid, ppid, event, payload):
-    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 28 + len(payload), 0, 0, 64,
-                     17, 0, addr(pid), addr(ppid))
-    ip = ip[:10] + struct.pack(">H", checksum(ip)) + ip[12:]
-    udp = struct.pack(">HHHH", pid & 0xffff, event, 8 + len(payload), 0)
-    data = ETH + ip + udp + payload
-    sec, usec = divmod(T0 * 1000000 + t_us, 1000000)
-    return struct.pack("<IIII", sec, usec, len(data), len(data)) + data
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from capforge import STDOUT, exit_rec, record  # noqa: E402
+from capforge import execve as capforge_execve  # noqa: E402
+from capforge import global_header as header  # noqa: E402
 
 
 def execve(t, pid, ppid, argv):
-    return record(t, pid, ppid, EXECVE,
-                  b"".join(a + b"\0" for a in argv) + b"\0PATH=/bin\0\0")
-
-
-def exit_rec(t, pid, ppid, status):
-    return record(t, pid, ppid, EXIT, struct.pack(">I", status))
+    return capforge_execve(t, pid, ppid, argv, [b"PATH=/bin"])
 
 
 def conc(n):

@@ -10,7 +10,6 @@
  * group; exits 0 (non-zero only if the test itself cannot run). */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,22 +23,15 @@
 #include <unistd.h>
 
 #include "stdiocap.h"
+#include "unit.h"
 
 enum { BIG = 64 * 1024 };
-
-static char dir[] = "/tmp/capfile_test.XXXXXX";
 
 static const unsigned char golden[FRAME_GLOBAL_LEN] = {
 	0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0xff, 0xff, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
 };
-
-static void result(int ok, const char *name)
-{
-	printf("%s: capfile: %s\n", ok ? "PASS" : "FAIL", name);
-	fflush(stdout);
-}
 
 static void note(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -54,16 +46,6 @@ static void note(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
-}
-
-static const char *path_of(const char *name)
-{
-	static char buf[8][256];
-	static int next;
-	char *p = buf[next++ % 8];
-
-	snprintf(p, sizeof buf[0], "%s/%s", dir, name);
-	return p;
 }
 
 /* Reads up to max bytes of path; -1 if it cannot be read. */
@@ -208,23 +190,23 @@ static void test_create(mode_t mask, const char *name, const char *label)
 	unsigned char buf[64];
 	struct stat st;
 	mode_t old = umask(mask);
-	int r = capfile_open(&cf, path_of(name), 0, 1000, &why);
+	int r = capfile_open(&cf, unit_path(name), 0, 1000, &why);
 	char text[160];
 
 	umask(old);
 	snprintf(text, sizeof text, "new file is mode 0600 with umask %s", label);
-	result(r == 0 && why == CAPFILE_OK && stat(path_of(name), &st) == 0 &&
-	       (st.st_mode & 07777) == 0600, text);
+	unit_result(r == 0 && why == CAPFILE_OK && stat(unit_path(name), &st) == 0 &&
+		    (st.st_mode & 07777) == 0600, text);
 	snprintf(text, sizeof text,
 		 "new file (umask %s) holds exactly the 24-byte global header", label);
-	result(r == 0 && slurp(path_of(name), buf, sizeof buf) == 24 &&
-	       !memcmp(buf, golden, 24), text);
+	unit_result(r == 0 && slurp(unit_path(name), buf, sizeof buf) == 24 &&
+		    !memcmp(buf, golden, 24), text);
 	if (r == 0) {
 		snprintf(text, sizeof text,
 			 "capture fd (umask %s) is >= 3 and close-on-exec", label);
-		result(cf.fd >= 3 && (fcntl(cf.fd, F_GETFD) & FD_CLOEXEC), text);
+		unit_result(cf.fd >= 3 && (fcntl(cf.fd, F_GETFD) & FD_CLOEXEC), text);
 		capfile_close(&cf);
-		result(cf.fd == -1, "capfile_close sets fd to -1");
+		unit_result(cf.fd == -1, "capfile_close sets fd to -1");
 	}
 }
 
@@ -235,12 +217,12 @@ static void test_reopen(void)
 	unsigned char buf[64];
 	int ra, rb;
 
-	ra = capfile_open(&a, path_of("twice"), 0, 1000, &why);
-	rb = capfile_open(&b, path_of("twice"), 0, 1000, &why);
-	result(ra == 0 && rb == 0 && why == CAPFILE_OK &&
-	       slurp(path_of("twice"), buf, sizeof buf) == 24 &&
-	       !memcmp(buf, golden, 24),
-	       "second open of the same file writes no second header");
+	ra = capfile_open(&a, unit_path("twice"), 0, 1000, &why);
+	rb = capfile_open(&b, unit_path("twice"), 0, 1000, &why);
+	unit_result(ra == 0 && rb == 0 && why == CAPFILE_OK &&
+		    slurp(unit_path("twice"), buf, sizeof buf) == 24 &&
+		    !memcmp(buf, golden, 24),
+		    "second open of the same file writes no second header");
 	if (ra == 0)
 		capfile_close(&a);
 	if (rb == 0)
@@ -257,11 +239,11 @@ static void test_existing_capture(void)
 	memcpy(file, golden, 24);
 	ref_head(file + 24, 77, EVENT_STDOUT, 3, 0);
 	memcpy(file + 24 + 58, "abc", 3);
-	spit(path_of("existing"), file, sizeof file);
-	r = capfile_open(&cf, path_of("existing"), 0, 1000, &why);
-	result(r == 0 && slurp(path_of("existing"), buf, sizeof buf) ==
-	       (long)sizeof file && !memcmp(buf, file, sizeof file),
-	       "existing capture is accepted and left as it was");
+	spit(unit_path("existing"), file, sizeof file);
+	r = capfile_open(&cf, unit_path("existing"), 0, 1000, &why);
+	unit_result(r == 0 && slurp(unit_path("existing"), buf, sizeof buf) ==
+		    (long)sizeof file && !memcmp(buf, file, sizeof file),
+		    "existing capture is accepted and left as it was");
 	if (r == 0)
 		capfile_close(&cf);
 }
@@ -275,14 +257,14 @@ static void test_foreign(const char *name, const char *label,
 	int r;
 	char text[160];
 
-	spit(path_of(name), data, len);
+	spit(unit_path(name), data, len);
 	errno = 0;
-	r = capfile_open(&cf, path_of(name), 0, 1000, &why);
+	r = capfile_open(&cf, unit_path(name), 0, 1000, &why);
 	snprintf(text, sizeof text,
 		 "%s is refused CAPFILE_NOT_OURS and left byte-identical", label);
-	result(r == -1 && why == CAPFILE_NOT_OURS &&
-	       slurp(path_of(name), buf, sizeof buf) == (long)len &&
-	       !memcmp(buf, data, len), text);
+	unit_result(r == -1 && why == CAPFILE_NOT_OURS &&
+		    slurp(unit_path(name), buf, sizeof buf) == (long)len &&
+		    !memcmp(buf, data, len), text);
 	if (r == 0)
 		capfile_close(&cf);
 }
@@ -332,7 +314,7 @@ static void test_not_regular(const char *path, const char *label)
 	snprintf(text, sizeof text,
 		 "%s is refused CAPFILE_NOT_REGULAR without hanging", label);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-		result(0, text);
+		unit_result(0, text);
 		return;
 	}
 	if (WIFSIGNALED(status))
@@ -340,7 +322,7 @@ static void test_not_regular(const char *path, const char *label)
 	else if (WEXITSTATUS(status))
 		note("child: exit %d (2: opened, 3: other refusal)",
 		     WEXITSTATUS(status));
-	result(WIFEXITED(status) && WEXITSTATUS(status) == 0, text);
+	unit_result(WIFEXITED(status) && WEXITSTATUS(status) == 0, text);
 }
 
 static void test_missing_dir(void)
@@ -350,9 +332,9 @@ static void test_missing_dir(void)
 	int r;
 
 	errno = 0;
-	r = capfile_open(&cf, path_of("no/such/dir/cap.pcap"), 0, 1000, &why);
-	result(r == -1 && why == CAPFILE_SYSCALL && errno == ENOENT,
-	       "missing directory: -1, CAPFILE_SYSCALL, errno ENOENT");
+	r = capfile_open(&cf, unit_path("no/such/dir/cap.pcap"), 0, 1000, &why);
+	unit_result(r == -1 && why == CAPFILE_SYSCALL && errno == ENOENT,
+		    "missing directory: -1, CAPFILE_SYSCALL, errno ENOENT");
 	if (r == 0)
 		capfile_close(&cf);
 }
@@ -360,7 +342,7 @@ static void test_missing_dir(void)
 /* A world-writable sticky directory of our own (like /tmp). */
 static void test_sticky(void)
 {
-	const char *sdir = path_of("sticky");
+	const char *sdir = unit_path("sticky");
 	char link[300], file[300], other[300];
 	struct capfile cf;
 	enum capfile_refusal why;
@@ -370,20 +352,20 @@ static void test_sticky(void)
 	snprintf(file, sizeof file, "%s/own.pcap", sdir);
 	snprintf(other, sizeof other, "%s/other.pcap", sdir);
 	if (mkdir(sdir, 0700) < 0 || chmod(sdir, 01777) < 0) {
-		result(0, "sticky directory set up");
+		unit_result(0, "sticky directory set up");
 		return;
 	}
 	r = capfile_open(&cf, file, 0, 1000, &why);
-	result(r == 0, "own new file in a sticky world-writable dir is accepted");
+	unit_result(r == 0, "own new file in a sticky world-writable dir is accepted");
 	if (r == 0)
 		capfile_close(&cf);
 	if (symlink(file, link) < 0) {
-		result(0, "symlink set up");
+		unit_result(0, "symlink set up");
 		return;
 	}
 	r = capfile_open(&cf, link, 0, 1000, &why);
-	result(r == -1 && why == CAPFILE_STICKY_SYMLINK,
-	       "symlink (to our own capture) in a sticky dir is refused");
+	unit_result(r == -1 && why == CAPFILE_STICKY_SYMLINK,
+		    "symlink (to our own capture) in a sticky dir is refused");
 	if (r == 0)
 		capfile_close(&cf);
 	if (geteuid() != 0) {
@@ -391,12 +373,12 @@ static void test_sticky(void)
 		return;
 	}
 	if (spit(other, golden, 24) < 0 || chown(other, 65534, 65534) < 0) {
-		result(0, "other user's file set up");
+		unit_result(0, "other user's file set up");
 		return;
 	}
 	r = capfile_open(&cf, other, 0, 1000, &why);
-	result(r == -1 && why == CAPFILE_STICKY_OWNER,
-	       "another user's capture in a sticky dir is refused");
+	unit_result(r == -1 && why == CAPFILE_STICKY_OWNER,
+		    "another user's capture in a sticky dir is refused");
 	if (r == 0)
 		capfile_close(&cf);
 }
@@ -406,7 +388,7 @@ static void test_sticky(void)
 static void test_closed_std(const char *name, const char *label)
 {
 	char text[160];
-	const char *path = path_of(name);
+	const char *path = unit_path(name);
 	pid_t pid;
 	int status;
 
@@ -434,13 +416,13 @@ static void test_closed_std(const char *name, const char *label)
 		 "with fds 0-2 closed, %s: fd >= 3, close-on-exec, 0-2 stay closed",
 		 label);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-		result(0, text);
+		unit_result(0, text);
 		return;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		note("child: status %#x (exit 3 open failed, 4 fd<3, 5 no cloexec, 6 fd 0-2 open)",
 		     (unsigned)status);
-	result(WIFEXITED(status) && WEXITSTATUS(status) == 0, text);
+	unit_result(WIFEXITED(status) && WEXITSTATUS(status) == 0, text);
 }
 
 /* ---- appending */
@@ -462,8 +444,8 @@ static void test_append3(void)
 	long n, off;
 	int ok, i, ts_ok = 1;
 
-	if (capfile_open(&cf, path_of("three"), 0, 1000, &why) < 0) {
-		result(0, "capfile_open of a new file");
+	if (capfile_open(&cf, unit_path("three"), 0, 1000, &why) < 0) {
+		unit_result(0, "capfile_open of a new file");
 		return;
 	}
 	cf.ppid = REF_PPID;
@@ -472,10 +454,10 @@ static void test_append3(void)
 	ok = capfile_append(&cf, pid, rec, 3) == 0;
 	clock_gettime(CLOCK_REALTIME, &after);
 	capfile_close(&cf);
-	result(ok, "capfile_append of 3 records returns 0");
-	n = slurp(path_of("three"), buf, sizeof buf);
-	result(n == 24 + 3 * 58 + 6 + 4 + 3,
-	       "3 records add exactly 3 x 58 bytes + payloads");
+	unit_result(ok, "capfile_append of 3 records returns 0");
+	n = slurp(unit_path("three"), buf, sizeof buf);
+	unit_result(n == 24 + 3 * 58 + 6 + 4 + 3,
+		    "3 records add exactly 3 x 58 bytes + payloads");
 	ok = n == 24 + 3 * 58 + 6 + 4 + 3 && !memcmp(buf, golden, 24);
 	for (i = 0, off = 24; ok && i < 3; i++) {
 		ref_head(want, pid, rec[i].event, rec[i].len, (unsigned)i);
@@ -490,8 +472,8 @@ static void test_append3(void)
 			ts_ok = 0;
 		off += 58 + rec[i].len;
 	}
-	result(ok, "3 records: exact bytes after the header (timestamps aside), in order");
-	result(ok && ts_ok, "record timestamps are now, usec < 1000000");
+	unit_result(ok, "3 records: exact bytes after the header (timestamps aside), in order");
+	unit_result(ok && ts_ok, "record timestamps are now, usec < 1000000");
 }
 
 static void test_exit_record(unsigned long status, const unsigned char be[4],
@@ -505,21 +487,21 @@ static void test_exit_record(unsigned long status, const unsigned char be[4],
 	long n;
 	int ok;
 
-	unlink(path_of("exit"));
-	if (capfile_open(&cf, path_of("exit"), 0, 1000, &why) < 0) {
-		result(0, "capfile_open of a new file");
+	unlink(unit_path("exit"));
+	if (capfile_open(&cf, unit_path("exit"), 0, 1000, &why) < 0) {
+		unit_result(0, "capfile_open of a new file");
 		return;
 	}
 	cf.ppid = REF_PPID;
 	ok = capfile_append_exit(&cf, 4242, (int)status) == 0;
 	capfile_close(&cf);
-	n = slurp(path_of("exit"), buf, sizeof buf);
+	n = slurp(unit_path("exit"), buf, sizeof buf);
 	ref_head(want, 4242, EVENT_EXIT, 4, 0);
 	snprintf(text, sizeof text,
 		 "exit record for status %s: dport 4, 4 bytes big-endian", label);
-	result(ok && n == 24 + 58 + 4 &&
-	       !memcmp(buf + 24 + 8, want + 8, FRAME_RECORD_LEN - 8) &&
-	       !memcmp(buf + 24 + 58, be, 4), text);
+	unit_result(ok && n == 24 + 58 + 4 &&
+		    !memcmp(buf + 24 + 8, want + 8, FRAME_RECORD_LEN - 8) &&
+		    !memcmp(buf + 24 + 58, be, 4), text);
 }
 
 static void test_exit_records(void)
@@ -568,14 +550,14 @@ static int execve_case(const char *name, char *const argv[],
 	char text[200];
 
 	blen = ref_blob(blob, argv, envp);
-	if (capfile_open(&cf, path_of(name), 0, 1000, &why) < 0) {
-		result(0, "capfile_open of a new file");
+	if (capfile_open(&cf, unit_path(name), 0, 1000, &why) < 0) {
+		unit_result(0, "capfile_open of a new file");
 		return -1;
 	}
 	cf.ppid = REF_PPID;
 	ok = capfile_append_execve(&cf, 0x2a2b2c, argv, envp) == 0;
 	capfile_close(&cf);
-	n = slurp(path_of(name), buf, sizeof buf);
+	n = slurp(unit_path(name), buf, sizeof buf);
 	ok = ok && blen == want_len && n > 24 &&
 	     walk(buf, n, 0x2a2b2c, EVENT_EXECVE, cat, &catlen, &records,
 		  &maxlen) == 0;
@@ -588,7 +570,7 @@ static int execve_case(const char *name, char *const argv[],
 		     catlen, blen);
 	ok = ok && maxlen <= FRAME_PAYLOAD_MAX && catlen == blen &&
 	     !memcmp(cat, blob, blen);
-	result(ok, text);
+	unit_result(ok, text);
 	return ok ? records : -1;
 }
 
@@ -610,22 +592,22 @@ static void test_execve(void)
 			"20000-byte blob");
 	if (r != 3)
 		note("got %d records", r);
-	result(r == 3, "20000-byte blob is split into 3 records");
+	unit_result(r == 3, "20000-byte blob is split into 3 records");
 
 	/* exactly 8192: "prog\0" 5 + 8184 chars + NUL + 2 list ends */
 	memset(s3, 'c', sizeof s3 - 1);
 	r = execve_case("execve8192", argv2, none, 8192, "8192-byte blob");
-	result(r == 1, "8192-byte blob is exactly one record");
+	unit_result(r == 1, "8192-byte blob is exactly one record");
 
 	/* "prog\0" 5 + 8187 chars fill the first 8192 bytes exactly: the
 	 * string's NUL and the two list ends make the second record */
 	memset(s4, 'd', sizeof s4 - 1);
 	r = execve_case("execve8195", argv3, none, 8195,
 			"8195-byte blob, a string ending at byte 8192");
-	result(r == 2, "8195-byte blob is two records");
+	unit_result(r == 2, "8195-byte blob is two records");
 
 	r = execve_case("execve2", none, none, 2, "empty argv and envp");
-	result(r == 1, "empty argv and envp: one record holding \\0\\0");
+	unit_result(r == 1, "empty argv and envp: one record holding \\0\\0");
 }
 
 /* ---- the size cap and failing writes */
@@ -647,49 +629,49 @@ static void test_cap(void)
 	int r;
 
 	/* 24 + 58 + 10 = 92: the first record ends exactly on the cap */
-	if (capfile_open(&cf, path_of("cap"), 92, 1000, &why) < 0) {
-		result(0, "capfile_open with a size cap");
+	if (capfile_open(&cf, unit_path("cap"), 92, 1000, &why) < 0) {
+		unit_result(0, "capfile_open with a size cap");
 		return;
 	}
-	result(capfile_append(&cf, 1000, rec, 1) == 0,
-	       "size cap: a record ending exactly on the cap is written");
-	nb = slurp(path_of("cap"), before, sizeof before);
+	unit_result(capfile_append(&cf, 1000, rec, 1) == 0,
+		    "size cap: a record ending exactly on the cap is written");
+	nb = slurp(unit_path("cap"), before, sizeof before);
 	errno = 0;
 	r = capfile_append(&cf, 1000, rec + 1, 1);
-	result(r == -1 && errno == EFBIG,
-	       "size cap: the next record fails with EFBIG");
-	na = slurp(path_of("cap"), after, sizeof after);
-	result(nb == 92 && na == nb && !memcmp(before, after, nb),
-	       "size cap: file unchanged after the refused record");
+	unit_result(r == -1 && errno == EFBIG,
+		    "size cap: the next record fails with EFBIG");
+	na = slurp(unit_path("cap"), after, sizeof after);
+	unit_result(nb == 92 && na == nb && !memcmp(before, after, nb),
+		    "size cap: file unchanged after the refused record");
 	capfile_close(&cf);
 
 	/* 3 records of which only 2 would fit: the batch is one writev */
-	unlink(path_of("cap"));
-	if (capfile_open(&cf, path_of("cap"), 24 + 68 + 59, 1000, &why) < 0) {
-		result(0, "capfile_open with a size cap");
+	unlink(unit_path("cap"));
+	if (capfile_open(&cf, unit_path("cap"), 24 + 68 + 59, 1000, &why) < 0) {
+		unit_result(0, "capfile_open with a size cap");
 		return;
 	}
 	errno = 0;
 	r = capfile_append(&cf, 1000, rec, 3);
-	na = slurp(path_of("cap"), after, sizeof after);
-	result(r == -1 && errno == EFBIG && na == 24,
-	       "size cap: a batch that would pass it is refused whole (EFBIG, file unchanged)");
+	na = slurp(unit_path("cap"), after, sizeof after);
+	unit_result(r == -1 && errno == EFBIG && na == 24,
+		    "size cap: a batch that would pass it is refused whole (EFBIG, file unchanged)");
 	capfile_close(&cf);
 
 	/* an execve blob of 3 records where only the first would fit */
 	memset(big, 'z', sizeof big - 1);
-	unlink(path_of("cap"));
-	if (capfile_open(&cf, path_of("cap"), 24 + 58 + 8192 + 100, 1000, &why) < 0) {
-		result(0, "capfile_open with a size cap");
+	unlink(unit_path("cap"));
+	if (capfile_open(&cf, unit_path("cap"), 24 + 58 + 8192 + 100, 1000, &why) < 0) {
+		unit_result(0, "capfile_open with a size cap");
 		return;
 	}
 	errno = 0;
 	r = capfile_append_execve(&cf, 1000, argv, envp);
-	na = slurp(path_of("cap"), after, sizeof after);
+	na = slurp(unit_path("cap"), after, sizeof after);
 	if (na != 24)
 		note("execve: file is %ld bytes, expected 24", na);
-	result(r == -1 && errno == EFBIG && na == 24,
-	       "size cap: an execve blob that does not fit leaves the file unchanged (EFBIG)");
+	unit_result(r == -1 && errno == EFBIG && na == 24,
+		    "size cap: an execve blob that does not fit leaves the file unchanged (EFBIG)");
 	capfile_close(&cf);
 }
 
@@ -697,7 +679,7 @@ static void test_cap(void)
  * does): the torn tail is cut off again and the file stays appendable. */
 static void test_torn(void)
 {
-	const char *path = path_of("torn");
+	const char *path = unit_path("torn");
 	pid_t pid;
 	int status;
 
@@ -736,14 +718,14 @@ static void test_torn(void)
 		_exit(0);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-		result(0, "torn write test runs");
+		unit_result(0, "torn write test runs");
 		return;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		note("child: status %#x (4 no error, 5 tail left, 6/7 not appendable)",
 		     (unsigned)status);
-	result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	       "a write cut short by RLIMIT_FSIZE returns -1, is cut off, file stays appendable");
+	unit_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "a write cut short by RLIMIT_FSIZE returns -1, is cut off, file stays appendable");
 }
 
 /* The lock waited for without a helper process (fork refused: here
@@ -751,7 +733,7 @@ static void test_torn(void)
  * CAPFILE_LOCK_TIMEOUT, not the fork's EAGAIN. */
 static void test_lock_without_fork(void)
 {
-	const char *path = path_of("nofork");
+	const char *path = unit_path("nofork");
 	int holder, status;
 	pid_t pid;
 
@@ -761,7 +743,7 @@ static void test_lock_without_fork(void)
 	}
 	holder = open(path, O_RDWR | O_CREAT, 0600);
 	if (holder < 0 || flock(holder, LOCK_EX) < 0) {
-		result(0, "lock holder set up");
+		unit_result(0, "lock holder set up");
 		return;
 	}
 	pid = fork();
@@ -795,28 +777,20 @@ static void test_lock_without_fork(void)
 		_exit(cf.why == CAPFILE_LOCK_TIMEOUT && errno == EWOULDBLOCK ? 0 : 7);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-		result(0, "lock without fork test runs");
+		unit_result(0, "lock without fork test runs");
 		return;
 	}
 	close(holder);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		note("child: status %#x (3 no timeout at open, 4 setup, 5 fork not refused, 6 appended, 7 other error)",
 		     (unsigned)status);
-	result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	       "fork refused: a held lock is still waited for, bounded, and said so (no EAGAIN)");
-}
-
-static int rm_one(const char *path, const struct stat *st, int type,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return type == FTW_DP ? rmdir(path) : unlink(path);
+	unit_result(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "fork refused: a held lock is still waited for, bounded, and said so (no EAGAIN)");
 }
 
 int main(void)
 {
-	if (!mkdtemp(dir)) {
+	if (unit_begin("capfile", 1) < 0) {
 		perror("capfile_test: mkdtemp");
 		return 1;
 	}
@@ -827,14 +801,14 @@ int main(void)
 	test_existing_capture();
 	test_foreign_files();
 
-	if (mkfifo(path_of("fifo"), 0600) == 0)
-		test_not_regular(path_of("fifo"), "a FIFO");
+	if (mkfifo(unit_path("fifo"), 0600) == 0)
+		test_not_regular(unit_path("fifo"), "a FIFO");
 	else
-		result(0, "mkfifo for the FIFO test");
-	if (mkdir(path_of("adir"), 0700) == 0)
-		test_not_regular(path_of("adir"), "a directory");
+		unit_result(0, "mkfifo for the FIFO test");
+	if (mkdir(unit_path("adir"), 0700) == 0)
+		test_not_regular(unit_path("adir"), "a directory");
 	else
-		result(0, "mkdir for the directory test");
+		unit_result(0, "mkdir for the directory test");
 	test_not_regular("/dev/null", "/dev/null (a device)");
 	test_missing_dir();
 	test_sticky();
@@ -848,6 +822,6 @@ int main(void)
 	test_torn();
 	test_lock_without_fork();
 
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	unit_end();
 	return 0;
 }

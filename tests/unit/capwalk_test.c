@@ -11,7 +11,6 @@
  * Prints one PASS:/FAIL:/SKIP: line per assertion. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,24 +22,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-
-static char dir[] = "/tmp/capwalk_test.XXXXXX";
-
-static void result(int ok, const char *name)
-{
-	printf("%s: capwalk: %s\n", ok ? "PASS" : "FAIL", name);
-	fflush(stdout);
-}
-
-static const char *path_of(const char *name)
-{
-	static char buf[8][512];
-	static int next;
-	char *p = buf[next++ % 8];
-
-	snprintf(p, sizeof buf[0], "%s/%s", dir, name);
-	return p;
-}
+#include "unit.h"
 
 static int touch(const char *path)
 {
@@ -97,7 +79,7 @@ static void refused(const char *path, enum capfile_refusal want,
 	if (got != want)
 		printf("      got refusal %d (errno %d), want %d\n", (int)got,
 		       err, (int)want);
-	result(got == want, name);
+	unit_result(got == want, name);
 }
 
 static void refused_errno(const char *path, int want, const char *name)
@@ -108,56 +90,56 @@ static void refused_errno(const char *path, int want, const char *name)
 	if (got != CAPFILE_SYSCALL || err != want)
 		printf("      got refusal %d errno %d (%s), want errno %d\n",
 		       (int)got, err, strerror(err), want);
-	result(got == CAPFILE_SYSCALL && err == want, name);
+	unit_result(got == CAPFILE_SYSCALL && err == want, name);
 }
 
 /* A sticky world-writable directory and a plain one, side by side. */
 static int tree(void)
 {
-	return mkdir(path_of("sticky"), 0700) < 0 ||
-	       chmod(path_of("sticky"), 01777) < 0 ||
-	       mkdir(path_of("plain"), 0700) < 0 ||
-	       mkdir(path_of("elsewhere"), 0700) < 0 ? -1 : 0;
+	return mkdir(unit_path("sticky"), 0700) < 0 ||
+	       chmod(unit_path("sticky"), 01777) < 0 ||
+	       mkdir(unit_path("plain"), 0700) < 0 ||
+	       mkdir(unit_path("elsewhere"), 0700) < 0 ? -1 : 0;
 }
 
 static void test_sticky_symlinks(void)
 {
-	symlink(path_of("sticky/own.pcap"), path_of("sticky/link.pcap"));
-	touch(path_of("sticky/own.pcap"));
-	refused(path_of("sticky/link.pcap"), CAPFILE_STICKY_SYMLINK,
+	symlink(unit_path("sticky/own.pcap"), unit_path("sticky/link.pcap"));
+	touch(unit_path("sticky/own.pcap"));
+	refused(unit_path("sticky/link.pcap"), CAPFILE_STICKY_SYMLINK,
 		"a symlink to our own file in a sticky dir is refused");
-	symlink(path_of("elsewhere/new.pcap"), path_of("sticky/dangling.pcap"));
-	refused(path_of("sticky/dangling.pcap"), CAPFILE_STICKY_SYMLINK,
+	symlink(unit_path("elsewhere/new.pcap"), unit_path("sticky/dangling.pcap"));
+	refused(unit_path("sticky/dangling.pcap"), CAPFILE_STICKY_SYMLINK,
 		"a dangling symlink in a sticky dir is refused");
-	result(!exists(path_of("elsewhere/new.pcap")),
-	       "... and creates nothing where it points");
+	unit_result(!exists(unit_path("elsewhere/new.pcap")),
+		    "... and creates nothing where it points");
 	/* a directory of the path that is a symlink in the sticky dir: what
 	 * an attacker swaps in for a directory */
-	symlink(path_of("elsewhere"), path_of("sticky/sub"));
-	refused(path_of("sticky/sub/cap.pcap"), CAPFILE_STICKY_SYMLINK,
+	symlink(unit_path("elsewhere"), unit_path("sticky/sub"));
+	refused(unit_path("sticky/sub/cap.pcap"), CAPFILE_STICKY_SYMLINK,
 		"a symlinked directory component in a sticky dir is refused");
-	result(!exists(path_of("elsewhere/cap.pcap")),
-	       "... and nothing is created behind it");
+	unit_result(!exists(unit_path("elsewhere/cap.pcap")),
+		    "... and nothing is created behind it");
 	/* the same link outside a sticky dir is followed */
-	symlink(path_of("elsewhere"), path_of("plain/sub"));
-	refused(path_of("plain/sub/cap.pcap"), CAPFILE_OK,
+	symlink(unit_path("elsewhere"), unit_path("plain/sub"));
+	refused(unit_path("plain/sub/cap.pcap"), CAPFILE_OK,
 		"a symlinked directory outside a sticky dir is followed");
-	result(exists(path_of("elsewhere/cap.pcap")),
-	       "... and the file is created where it points");
-	symlink("../elsewhere/cap.pcap", path_of("plain/rel.pcap"));
-	refused(path_of("plain/rel.pcap"), CAPFILE_OK,
+	unit_result(exists(unit_path("elsewhere/cap.pcap")),
+		    "... and the file is created where it points");
+	symlink("../elsewhere/cap.pcap", unit_path("plain/rel.pcap"));
+	refused(unit_path("plain/rel.pcap"), CAPFILE_OK,
 		"a relative symlink to a file outside a sticky dir is followed");
 }
 
 static void test_links(void)
 {
-	touch(path_of("sticky/one.pcap"));
-	link(path_of("sticky/one.pcap"), path_of("sticky/two.pcap"));
-	refused(path_of("sticky/two.pcap"), CAPFILE_STICKY_LINKS,
+	touch(unit_path("sticky/one.pcap"));
+	link(unit_path("sticky/one.pcap"), unit_path("sticky/two.pcap"));
+	refused(unit_path("sticky/two.pcap"), CAPFILE_STICKY_LINKS,
 		"a file with two hard links in a sticky dir is refused");
-	touch(path_of("plain/one.pcap"));
-	link(path_of("plain/one.pcap"), path_of("plain/two.pcap"));
-	refused(path_of("plain/two.pcap"), CAPFILE_OK,
+	touch(unit_path("plain/one.pcap"));
+	link(unit_path("plain/one.pcap"), unit_path("plain/two.pcap"));
+	refused(unit_path("plain/two.pcap"), CAPFILE_OK,
 		"a file with two hard links outside a sticky dir is accepted");
 }
 
@@ -167,31 +149,31 @@ static void test_owner(void)
 		printf("SKIP: capwalk: another user's file in a sticky dir is refused (needs root to chown)\n");
 		return;
 	}
-	touch(path_of("sticky/theirs.pcap"));
-	chown(path_of("sticky/theirs.pcap"), 65534, 65534);
-	refused(path_of("sticky/theirs.pcap"), CAPFILE_STICKY_OWNER,
+	touch(unit_path("sticky/theirs.pcap"));
+	chown(unit_path("sticky/theirs.pcap"), 65534, 65534);
+	refused(unit_path("sticky/theirs.pcap"), CAPFILE_STICKY_OWNER,
 		"another user's file in a sticky dir is refused");
-	touch(path_of("plain/theirs.pcap"));
-	chown(path_of("plain/theirs.pcap"), 65534, 65534);
-	refused(path_of("plain/theirs.pcap"), CAPFILE_OK,
+	touch(unit_path("plain/theirs.pcap"));
+	chown(unit_path("plain/theirs.pcap"), 65534, 65534);
+	refused(unit_path("plain/theirs.pcap"), CAPFILE_OK,
 		"another user's file outside a sticky dir is accepted (mode permitting)");
 }
 
 static void test_not_regular(void)
 {
-	mkfifo(path_of("sticky/fifo"), 0600);
-	refused(path_of("sticky/fifo"), CAPFILE_NOT_REGULAR,
+	mkfifo(unit_path("sticky/fifo"), 0600);
+	refused(unit_path("sticky/fifo"), CAPFILE_NOT_REGULAR,
 		"a FIFO is refused, without hanging in open");
-	mkfifo(path_of("plain/fifo"), 0600);
-	refused(path_of("plain/fifo"), CAPFILE_NOT_REGULAR,
+	mkfifo(unit_path("plain/fifo"), 0600);
+	refused(unit_path("plain/fifo"), CAPFILE_NOT_REGULAR,
 		"a FIFO outside a sticky dir is refused too");
 	refused("/dev/null", CAPFILE_NOT_REGULAR, "a device is refused");
-	refused(path_of("plain"), CAPFILE_NOT_REGULAR, "a directory is refused");
-	refused(path_of("plain/"), CAPFILE_NOT_REGULAR,
+	refused(unit_path("plain"), CAPFILE_NOT_REGULAR, "a directory is refused");
+	refused(unit_path("plain/"), CAPFILE_NOT_REGULAR,
 		"a directory named with a trailing slash is refused");
 	refused_errno("/", EISDIR, "the root directory: EISDIR");
-	symlink("/dev/null", path_of("plain/null.pcap"));
-	refused(path_of("plain/null.pcap"), CAPFILE_NOT_REGULAR,
+	symlink("/dev/null", unit_path("plain/null.pcap"));
+	refused(unit_path("plain/null.pcap"), CAPFILE_NOT_REGULAR,
 		"a symlink to a device is refused as a device");
 }
 
@@ -199,14 +181,14 @@ static void test_syscall_errors(void)
 {
 	char longname[PATH_MAX + 16];
 
-	refused_errno(path_of("missing/cap.pcap"), ENOENT,
+	refused_errno(unit_path("missing/cap.pcap"), ENOENT,
 		      "a missing directory: ENOENT");
-	touch(path_of("plain/file"));
-	refused_errno(path_of("plain/file/cap.pcap"), ENOTDIR,
+	touch(unit_path("plain/file"));
+	refused_errno(unit_path("plain/file/cap.pcap"), ENOTDIR,
 		      "a file used as a directory: ENOTDIR");
-	symlink("loop2", path_of("plain/loop1"));
-	symlink("loop1", path_of("plain/loop2"));
-	refused_errno(path_of("plain/loop1"), ELOOP, "a symlink loop: ELOOP");
+	symlink("loop2", unit_path("plain/loop1"));
+	symlink("loop1", unit_path("plain/loop2"));
+	refused_errno(unit_path("plain/loop1"), ELOOP, "a symlink loop: ELOOP");
 	memset(longname, 'a', sizeof longname - 1);
 	longname[0] = '/';
 	longname[sizeof longname - 1] = 0;
@@ -227,20 +209,20 @@ static void test_stdio(void)
 	enum capfile_refusal got;
 	char name[96];
 
-	touch(path_of("plain/out"));
-	link(path_of("plain/out"), path_of("plain/out2"));
+	touch(unit_path("plain/out"));
+	link(unit_path("plain/out"), unit_path("plain/out2"));
 	for (i = 1; i <= 2; i++) {
 		fflush(stdout);
 		saved = dup(i);
-		fd = open(path_of(bound[i]), O_WRONLY);
+		fd = open(unit_path(bound[i]), O_WRONLY);
 		dup2(fd, i);
 		close(fd);
-		got = try_open(path_of("plain/out"), &err);
+		got = try_open(unit_path("plain/out"), &err);
 		dup2(saved, i);
 		close(saved);
 		snprintf(name, sizeof name, "the wrapper's own %s is refused",
 			 i == 1 ? "stdout" : "stderr (opened by another name)");
-		result(got == CAPFILE_IS_STDIO, name);
+		unit_result(got == CAPFILE_IS_STDIO, name);
 	}
 }
 
@@ -250,7 +232,7 @@ static void test_stdio(void)
  * ever created or opened behind the symlink. */
 static void test_swap_race(void)
 {
-	const char *d = path_of("sticky/d"), *l = path_of("sticky/l");
+	const char *d = unit_path("sticky/d"), *l = unit_path("sticky/l");
 	int i, err, opened = 0, refusals = 0, ok = 1;
 	enum capfile_refusal got;
 	pid_t pid;
@@ -259,16 +241,16 @@ static void test_swap_race(void)
 	printf("SKIP: capwalk: a directory swapped for a symlink (no renameat2)\n");
 	return;
 #else
-	mkdir(path_of("target"), 0700);
+	mkdir(unit_path("target"), 0700);
 	mkdir(d, 0700);
-	symlink(path_of("target"), l);
+	symlink(unit_path("target"), l);
 	pid = fork();
 	if (pid == 0) {
 		for (;;)	/* RENAME_EXCHANGE: atomic swap of d and l */
 			syscall(SYS_renameat2, AT_FDCWD, d, AT_FDCWD, l, 2);
 	}
 	for (i = 0; i < 2000 && pid > 0; i++) {
-		got = try_open(path_of("sticky/d/cap.pcap"), &err);
+		got = try_open(unit_path("sticky/d/cap.pcap"), &err);
 		if (got == CAPFILE_OK)
 			opened++;
 		else if (got == CAPFILE_STICKY_SYMLINK || got == CAPFILE_NOT_REGULAR ||
@@ -276,7 +258,7 @@ static void test_swap_race(void)
 			refusals++;
 		else
 			ok = 0;
-		if (exists(path_of("target/cap.pcap")))
+		if (exists(unit_path("target/cap.pcap")))
 			break;
 	}
 	if (pid > 0) {
@@ -290,33 +272,25 @@ static void test_swap_race(void)
 	}
 	/* the counts vary from run to run: said only on a failure, so the
 	 * output stays the same under qemu (tests/cross.test compares it) */
-	if (!ok || exists(path_of("target/cap.pcap")) || !refusals)
+	if (!ok || exists(unit_path("target/cap.pcap")) || !refusals)
 		printf("      %d opened in the real directory, %d refused\n",
 		       opened, refusals);
-	result(ok && !exists(path_of("target/cap.pcap")) && refusals > 0,
-	       "a directory swapped for a symlink 2000 times during opens: nothing created behind it");
+	unit_result(ok && !exists(unit_path("target/cap.pcap")) && refusals > 0,
+		    "a directory swapped for a symlink 2000 times during opens: nothing created behind it");
 #endif
-}
-
-static int rm_one(const char *path, const struct stat *st, int type,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return type == FTW_DP ? rmdir(path) : unlink(path);
 }
 
 int main(void)
 {
-	if (!mkdtemp(dir) || tree() < 0) {
+	if (unit_begin("capwalk", 1) < 0 || tree() < 0) {
 		perror("capwalk_test: set up");
 		return 1;
 	}
-	refused(path_of("plain/new.pcap"), CAPFILE_OK,
+	refused(unit_path("plain/new.pcap"), CAPFILE_OK,
 		"a new file in a plain dir is created");
-	refused(path_of("sticky/new.pcap"), CAPFILE_OK,
+	refused(unit_path("sticky/new.pcap"), CAPFILE_OK,
 		"a new file of our own in a sticky dir is created");
-	refused(path_of("sticky/new.pcap"), CAPFILE_OK,
+	refused(unit_path("sticky/new.pcap"), CAPFILE_OK,
 		"our own existing file in a sticky dir is opened");
 	test_sticky_symlinks();
 	test_links();
@@ -325,6 +299,6 @@ int main(void)
 	test_syscall_errors();
 	test_stdio();
 	test_swap_race();
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	unit_end();
 	return 0;
 }

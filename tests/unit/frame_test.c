@@ -12,11 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
-
-static void result(int ok, const char *name)
-{
-	printf("%s: frame: %s\n", ok ? "PASS" : "FAIL", name);
-}
+#include "unit.h"
 
 /* On a mismatch, show the first differing offset (VERBOSE-free). */
 static int same_bytes(const unsigned char *got, const unsigned char *want,
@@ -92,13 +88,13 @@ static void test_global_header(void)
 
 	memset(got, 0xaa, sizeof got);
 	frame_global_header(got);
-	result(same_bytes(got, want, FRAME_GLOBAL_LEN),
-	       "global header is d4 c3 b2 a1 02 00 04 00 0*8 ff ff 00 00 01 00 00 00");
-	result(got[24] == 0xaa && got[25] == 0xaa && got[26] == 0xaa &&
-	       got[27] == 0xaa, "global header writes exactly 24 bytes");
-	result(FRAME_GLOBAL_LEN == 24 && FRAME_RECORD_LEN == 58 &&
-	       FRAME_PAYLOAD_MAX == 8192,
-	       "sizes: global 24, record header 58, payload max 8192");
+	unit_result(same_bytes(got, want, FRAME_GLOBAL_LEN),
+		    "global header is d4 c3 b2 a1 02 00 04 00 0*8 ff ff 00 00 01 00 00 00");
+	unit_result(got[24] == 0xaa && got[25] == 0xaa && got[26] == 0xaa &&
+		    got[27] == 0xaa, "global header writes exactly 24 bytes");
+	unit_result(FRAME_GLOBAL_LEN == 24 && FRAME_RECORD_LEN == 58 &&
+		    FRAME_PAYLOAD_MAX == 8192,
+		    "sizes: global 24, record header 58, payload max 8192");
 }
 
 static void test_checksum(void)
@@ -115,22 +111,22 @@ static void test_checksum(void)
 	static const unsigned char odd[3] = { 0x00, 0x01, 0xf2 };
 	unsigned char filled[20], ones[20];
 
-	result(frame_ip_checksum(rfc1071, 8) == 0x220d,
-	       "checksum of RFC 1071 example 0001f203f4f5f6f7 is ~ddf2 = 220d");
-	result(frame_ip_checksum(ipv4, 20) == 0xb861,
-	       "checksum of the 192.168.0.1 -> 192.168.0.199 header is b861");
+	unit_result(frame_ip_checksum(rfc1071, 8) == 0x220d,
+		    "checksum of RFC 1071 example 0001f203f4f5f6f7 is ~ddf2 = 220d");
+	unit_result(frame_ip_checksum(ipv4, 20) == 0xb861,
+		    "checksum of the 192.168.0.1 -> 192.168.0.199 header is b861");
 	memcpy(filled, ipv4, 20);
 	filled[10] = 0xb8;
 	filled[11] = 0x61;
-	result(frame_ip_checksum(filled, 20) == 0,
-	       "checksum over a header with its checksum in place is 0");
-	result(frame_ip_checksum(odd, 3) == 0x0dfe,
-	       "odd length pads a zero byte (0001 f200 -> 0dfe)");
-	result(frame_ip_checksum(odd, 0) == 0xffff,
-	       "checksum of nothing is ffff");
+	unit_result(frame_ip_checksum(filled, 20) == 0,
+		    "checksum over a header with its checksum in place is 0");
+	unit_result(frame_ip_checksum(odd, 3) == 0x0dfe,
+		    "odd length pads a zero byte (0001 f200 -> 0dfe)");
+	unit_result(frame_ip_checksum(odd, 0) == 0xffff,
+		    "checksum of nothing is ffff");
 	memset(ones, 0xff, sizeof ones);
-	result(frame_ip_checksum(ones, 20) == 0x0000,
-	       "end-around carry folds 10 x ffff to ffff (checksum 0)");
+	unit_result(frame_ip_checksum(ones, 20) == 0x0000,
+		    "end-around carry folds 10 x ffff to ffff (checksum 0)");
 }
 
 /* Example A: a pid above 65535, 5 bytes of stdout. By hand:
@@ -160,15 +156,15 @@ static void test_record_example_a(void)
 
 	memset(got, 0xaa, sizeof got);
 	rec(got, 1700000000u, 123456u, 0x012345u, 0xfffffe, EVENT_STDOUT, 5);
-	result(same_bytes(got, want, FRAME_RECORD_LEN),
-	       "record header, pid 74565 stdout 5 bytes: hand-computed 58 bytes");
-	result(got[58] == 0xaa && got[59] == 0xaa && got[60] == 0xaa &&
-	       got[61] == 0xaa, "record header writes exactly 58 bytes");
-	result(ip_header_sums_to_ffff(got + 30),
-	       "record header IPv4 checksum verifies (sum ffff)");
-	result(decodes_to(want, 1700000000u, 123456u, 0x012345u, 0xfffffe,
-			  EVENT_STDOUT, 5),
-	       "decode: hand-computed example A gives its fields back");
+	unit_result(same_bytes(got, want, FRAME_RECORD_LEN),
+		    "record header, pid 74565 stdout 5 bytes: hand-computed 58 bytes");
+	unit_result(got[58] == 0xaa && got[59] == 0xaa && got[60] == 0xaa &&
+		    got[61] == 0xaa, "record header writes exactly 58 bytes");
+	unit_result(ip_header_sums_to_ffff(got + 30),
+		    "record header IPv4 checksum verifies (sum ffff)");
+	unit_result(decodes_to(want, 1700000000u, 123456u, 0x012345u, 0xfffffe,
+			       EVENT_STDOUT, 5),
+		    "decode: hand-computed example A gives its fields back");
 }
 
 /* Example B: pid 1, stdin, empty payload, time 0, destination 10.0.0.0
@@ -191,10 +187,10 @@ static void test_record_example_b(void)
 	unsigned char got[FRAME_RECORD_LEN];
 
 	rec(got, 0, 0, 1, 0, EVENT_STDIN, 0);
-	result(same_bytes(got, want, FRAME_RECORD_LEN),
-	       "record header, pid 1 stdin 0 bytes, ppid 0: hand-computed 58 bytes");
-	result(decodes_to(want, 0, 0, 1, 0, EVENT_STDIN, 0),
-	       "decode: hand-computed example B gives its fields back (ppid 0)");
+	unit_result(same_bytes(got, want, FRAME_RECORD_LEN),
+		    "record header, pid 1 stdin 0 bytes, ppid 0: hand-computed 58 bytes");
+	unit_result(decodes_to(want, 0, 0, 1, 0, EVENT_STDIN, 0),
+		    "decode: hand-computed example B gives its fields back (ppid 0)");
 }
 
 /* Example C: the largest payload, pid 2^22 (Linux pid_max limit):
@@ -222,11 +218,11 @@ static void test_record_example_c(void)
 
 	rec(got, 0xfedcba98u, 999999u, 0x400000u, 0xfffffe, EVENT_STDERR,
 	    FRAME_PAYLOAD_MAX);
-	result(same_bytes(got, want, FRAME_RECORD_LEN),
-	       "record header, pid 4194304 stderr 8192 bytes: hand-computed 58 bytes");
-	result(decodes_to(want, 0xfedcba98u, 999999u, 0x400000u, 0xfffffe,
-			  EVENT_STDERR, FRAME_PAYLOAD_MAX),
-	       "decode: hand-computed example C gives its fields back");
+	unit_result(same_bytes(got, want, FRAME_RECORD_LEN),
+		    "record header, pid 4194304 stderr 8192 bytes: hand-computed 58 bytes");
+	unit_result(decodes_to(want, 0xfedcba98u, 999999u, 0x400000u, 0xfffffe,
+			       EVENT_STDERR, FRAME_PAYLOAD_MAX),
+		    "decode: hand-computed example C gives its fields back");
 }
 
 /* Field-level checks over several pids and events. */
@@ -263,27 +259,27 @@ static void test_record_fields(void)
 		if (!ip_header_sums_to_ffff(h + 30))
 			sums = 0;
 	}
-	result(ok, "pid > 65535: source 10.A.B.C is the full pid, sport = pid & 0xffff, destination 10.D.E.F the full ppid");
-	result(sums, "IPv4 checksum verifies for every pid");
+	unit_result(ok, "pid > 65535: source 10.A.B.C is the full pid, sport = pid & 0xffff, destination 10.D.E.F the full ppid");
+	unit_result(sums, "IPv4 checksum verifies for every pid");
 
 	for (ev = EVENT_STDIN; ev <= EVENT_EXIT; ev++) {
 		rec(h, 0, 0, 300, 299, (enum frame_event)ev, 1);
 		if (h[52] != 0 || h[53] != ev)
 			ev_ok = 0;
 	}
-	result(ev_ok, "UDP destination port is the event number 0..4");
+	unit_result(ev_ok, "UDP destination port is the event number 0..4");
 
 	rec(h, 0, 0, 42, 41, EVENT_STDOUT, 0);
-	result(h[8] == 42 && h[9] == 0 && h[12] == 42 && h[13] == 0 &&
-	       h[32] == 0 && h[33] == 28 && h[54] == 0 && h[55] == 8 &&
-	       ip_header_sums_to_ffff(h + 30),
-	       "payload length 0: incl/orig 42, IPv4 total 28, UDP length 8");
+	unit_result(h[8] == 42 && h[9] == 0 && h[12] == 42 && h[13] == 0 &&
+		    h[32] == 0 && h[33] == 28 && h[54] == 0 && h[55] == 8 &&
+		    ip_header_sums_to_ffff(h + 30),
+		    "payload length 0: incl/orig 42, IPv4 total 28, UDP length 8");
 	rec(h, 0, 0, 42, 41, EVENT_STDOUT, 8192);
-	result(h[8] == 0x2a && h[9] == 0x20 && h[10] == 0 && h[11] == 0 &&
-	       h[12] == 0x2a && h[13] == 0x20 && h[32] == 0x20 &&
-	       h[33] == 0x1c && h[54] == 0x20 && h[55] == 0x08 &&
-	       ip_header_sums_to_ffff(h + 30),
-	       "payload length 8192: incl/orig 8234, IPv4 total 8220, UDP length 8200");
+	unit_result(h[8] == 0x2a && h[9] == 0x20 && h[10] == 0 && h[11] == 0 &&
+		    h[12] == 0x2a && h[13] == 0x20 && h[32] == 0x20 &&
+		    h[33] == 0x1c && h[54] == 0x20 && h[55] == 0x08 &&
+		    ip_header_sums_to_ffff(h + 30),
+		    "payload length 8192: incl/orig 8234, IPv4 total 8220, UDP length 8200");
 }
 
 static void test_header_valid(void)
@@ -300,45 +296,45 @@ static void test_header_valid(void)
 	unsigned char h[FRAME_GLOBAL_LEN];
 
 	frame_global_header(h);
-	result(frame_global_header_valid(h) == 1,
-	       "valid: the header frame_global_header writes");
-	result(frame_global_header_valid(ours) == 1,
-	       "valid: hand-written LE microsecond 2.4 Ethernet header");
-	result(frame_global_header_valid(big) == 0,
-	       "refused: big-endian pcap header (a1 b2 c3 d4)");
+	unit_result(frame_global_header_valid(h) == 1,
+		    "valid: the header frame_global_header writes");
+	unit_result(frame_global_header_valid(ours) == 1,
+		    "valid: hand-written LE microsecond 2.4 Ethernet header");
+	unit_result(frame_global_header_valid(big) == 0,
+		    "refused: big-endian pcap header (a1 b2 c3 d4)");
 
 	memcpy(h, ours, sizeof h);
 	h[0] = 0x4d; h[1] = 0x3c; h[2] = 0xb2; h[3] = 0xa1;
-	result(frame_global_header_valid(h) == 0,
-	       "refused: nanosecond magic (4d 3c b2 a1)");
+	unit_result(frame_global_header_valid(h) == 0,
+		    "refused: nanosecond magic (4d 3c b2 a1)");
 
 	memcpy(h, ours, sizeof h);
 	h[20] = 101;
-	result(frame_global_header_valid(h) == 0,
-	       "refused: link type 101 (raw IP)");
+	unit_result(frame_global_header_valid(h) == 0,
+		    "refused: link type 101 (raw IP)");
 
 	memcpy(h, ours, sizeof h);
 	h[21] = 0x01;	/* link type 0x101: low byte still 1 */
-	result(frame_global_header_valid(h) == 0,
-	       "refused: link type 257 (all 4 bytes compared)");
+	unit_result(frame_global_header_valid(h) == 0,
+		    "refused: link type 257 (all 4 bytes compared)");
 
 	memcpy(h, ours, sizeof h);
 	h[6] = 3;
-	result(frame_global_header_valid(h) == 0, "refused: version 2.3");
+	unit_result(frame_global_header_valid(h) == 0, "refused: version 2.3");
 
 	memcpy(h, ours, sizeof h);
 	h[4] = 3;
-	result(frame_global_header_valid(h) == 0, "refused: version 3.4");
+	unit_result(frame_global_header_valid(h) == 0, "refused: version 3.4");
 
 	memcpy(h, ours, sizeof h);
 	h[8] = 0x10;		/* thiszone */
 	h[12] = 0x07;		/* sigfigs */
 	h[16] = 0x00; h[17] = 0x00; h[18] = 0x04; h[19] = 0x00;	/* snaplen 262144 */
-	result(frame_global_header_valid(h) == 1,
-	       "valid: thiszone, sigfigs and snaplen are not compared");
+	unit_result(frame_global_header_valid(h) == 1,
+		    "valid: thiszone, sigfigs and snaplen are not compared");
 
 	memset(h, 0, sizeof h);
-	result(frame_global_header_valid(h) == 0, "refused: 24 zero bytes");
+	unit_result(frame_global_header_valid(h) == 0, "refused: 24 zero bytes");
 }
 
 /* Decoding refuses every field frame_record_header would not write. */
@@ -387,23 +383,23 @@ static void test_decode_errors(void)
 			ok = 0;
 		}
 	}
-	result(ok, "decode refuses each wrong field (lengths, usec, MACs, IPv4, UDP)");
+	unit_result(ok, "decode refuses each wrong field (lengths, usec, MACs, IPv4, UDP)");
 
 	rec(h, 1, 2, 300, 299, EVENT_EXIT, 4);
 	h[53] = 5;
-	result(frame_decode(h, &d, &val) == CAPREAD_EVENT && val == 5,
-	       "decode refuses event 5 (val 5)");
+	unit_result(frame_decode(h, &d, &val) == CAPREAD_EVENT && val == 5,
+		    "decode refuses event 5 (val 5)");
 	rec(h, 1, 2, 300, 299, EVENT_EXIT, 3);
-	result(frame_decode(h, &d, &val) == CAPREAD_EXIT && val == 3,
-	       "decode refuses an exit payload of 3 bytes (val 3)");
+	unit_result(frame_decode(h, &d, &val) == CAPREAD_EXIT && val == 3,
+		    "decode refuses an exit payload of 3 bytes (val 3)");
 	rec(h, 1, 2, 300, 299, EVENT_STDIN, 8);
 	h[8] = h[12] = 0x29;
-	result(frame_decode_pcap(h, &d, &val) == CAPREAD_LENGTH && val == 41,
-	       "decode_pcap needs only 16 bytes and says the length (41)");
+	unit_result(frame_decode_pcap(h, &d, &val) == CAPREAD_LENGTH && val == 41,
+		    "decode_pcap needs only 16 bytes and says the length (41)");
 	rec(h, 1, 2, 0x123456, 0xabcdef, EVENT_STDIN, 8);
-	result(h[46] == 10 && h[47] == 0xab && h[48] == 0xcd && h[49] == 0xef &&
-	       decodes_to(h, 1, 2, 0x123456, 0xabcdef, EVENT_STDIN, 8),
-	       "ppid 0xabcdef: destination 10.171.205.239, decoded back");
+	unit_result(h[46] == 10 && h[47] == 0xab && h[48] == 0xcd && h[49] == 0xef &&
+		    decodes_to(h, 1, 2, 0x123456, 0xabcdef, EVENT_STDIN, 8),
+		    "ppid 0xabcdef: destination 10.171.205.239, decoded back");
 }
 
 static void test_global_header_error(void)
@@ -412,27 +408,27 @@ static void test_global_header_error(void)
 	uint32_t val;
 
 	frame_global_header(h);
-	result(frame_global_header_error(h, &val) == CAPREAD_OK,
-	       "global header: ours is CAPREAD_OK");
+	unit_result(frame_global_header_error(h, &val) == CAPREAD_OK,
+		    "global header: ours is CAPREAD_OK");
 	h[20] = 101;
-	result(frame_global_header_error(h, &val) == CAPREAD_LINKTYPE &&
-	       val == 101, "global header: link type 101 named");
+	unit_result(frame_global_header_error(h, &val) == CAPREAD_LINKTYPE &&
+		    val == 101, "global header: link type 101 named");
 	frame_global_header(h);
 	h[6] = 3;
-	result(frame_global_header_error(h, &val) == CAPREAD_VERSION,
-	       "global header: version 2.3");
+	unit_result(frame_global_header_error(h, &val) == CAPREAD_VERSION,
+		    "global header: version 2.3");
 	h[0] = 0xa1; h[1] = 0xb2; h[2] = 0xc3; h[3] = 0xd4;
-	result(frame_global_header_error(h, &val) == CAPREAD_SWAPPED,
-	       "global header: big-endian");
+	unit_result(frame_global_header_error(h, &val) == CAPREAD_SWAPPED,
+		    "global header: big-endian");
 	h[0] = 0x4d; h[1] = 0x3c; h[2] = 0xb2; h[3] = 0xa1;
-	result(frame_global_header_error(h, &val) == CAPREAD_NANOSEC,
-	       "global header: nanoseconds");
+	unit_result(frame_global_header_error(h, &val) == CAPREAD_NANOSEC,
+		    "global header: nanoseconds");
 	h[0] = 0x0a; h[1] = 0x0d; h[2] = 0x0d; h[3] = 0x0a;
-	result(frame_global_header_error(h, &val) == CAPREAD_PCAPNG,
-	       "global header: pcapng");
+	unit_result(frame_global_header_error(h, &val) == CAPREAD_PCAPNG,
+		    "global header: pcapng");
 	h[0] = 'r';
-	result(frame_global_header_error(h, &val) == CAPREAD_NOT_PCAP,
-	       "global header: not a pcap");
+	unit_result(frame_global_header_error(h, &val) == CAPREAD_NOT_PCAP,
+		    "global header: not a pcap");
 }
 
 static void test_exit(void)
@@ -443,18 +439,18 @@ static void test_exit(void)
 	int ok = 1;
 
 	frame_exit_encode(b, 3 << 8);
-	result(b[0] == 0 && b[1] == 0 && b[2] == 3 && b[3] == 0,
-	       "exit 3 is 00 00 03 00 (big-endian wait status)");
+	unit_result(b[0] == 0 && b[1] == 0 && b[2] == 3 && b[3] == 0,
+		    "exit 3 is 00 00 03 00 (big-endian wait status)");
 	frame_exit_encode(b, 11 | 0x80);
-	result(b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0x8b,
-	       "SIGSEGV with core is 00 00 00 8b");
+	unit_result(b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0x8b,
+		    "SIGSEGV with core is 00 00 00 8b");
 	for (i = 0; i < sizeof st / sizeof *st; i++) {
 		frame_exit_encode(b, st[i]);
 		ok &= frame_exit_decode(b) == (uint32_t)st[i];
 	}
 	b[0] = 0x12; b[1] = 0x34; b[2] = 0x56; b[3] = 0x78;
-	result(ok && frame_exit_decode(b) == 0x12345678,
-	       "exit payload decodes to what was encoded");
+	unit_result(ok && frame_exit_decode(b) == 0x12345678,
+		    "exit payload decodes to what was encoded");
 }
 
 /* The blob in one buffer, by frame_blob_next. */
@@ -485,11 +481,11 @@ static void test_blob(void)
 	int ok;
 
 	n = blob_all(out, sizeof out, argv, envp, &r);
-	result(n == 12 && r == 1 && !memcmp(out, "ls\0-l\0\0A=1\0\0", 12),
-	       "blob of ls -l / A=1 is ls\\0-l\\0\\0A=1\\0\\0 in one payload");
+	unit_result(n == 12 && r == 1 && !memcmp(out, "ls\0-l\0\0A=1\0\0", 12),
+		    "blob of ls -l / A=1 is ls\\0-l\\0\\0A=1\\0\\0 in one payload");
 	n = blob_all(out, sizeof out, NULL, NULL, &r);
-	result(n == 2 && r == 1 && !out[0] && !out[1],
-	       "blob of no argv, no env is \\0\\0");
+	unit_result(n == 2 && r == 1 && !out[0] && !out[1],
+		    "blob of no argv, no env is \\0\\0");
 	for (i = FRAME_PAYLOAD_MAX - 3; i <= FRAME_PAYLOAD_MAX + 1; i++) {
 		memset(big, 'x', i);
 		big[i] = 0;
@@ -503,7 +499,7 @@ static void test_blob(void)
 			break;
 		}
 	}
-	result(ok, "blob around 8192 bytes: split into full payloads, nothing lost");
+	unit_result(ok, "blob around 8192 bytes: split into full payloads, nothing lost");
 }
 
 /* Feeds blob in pieces of step bytes; argv_len and done after all. */
@@ -552,11 +548,11 @@ static void test_split(void)
 				break;
 			}
 		}
-	result(ok, "split: argv ends where tests/pcapcheck.py says, fed in any pieces");
+	unit_result(ok, "split: argv ends where tests/pcapcheck.py says, fed in any pieces");
 	split((const unsigned char *)"ls\0-l\0\0A=1\0", 11, 11, &len, &done);
-	result(!done && len == 7, "split: a blob without its last NUL is not done");
+	unit_result(!done && len == 7, "split: a blob without its last NUL is not done");
 	split((const unsigned char *)"ls\0-l", 5, 5, &len, &done);
-	result(!done && len == 0, "split: no empty item yet: argv_len 0");
+	unit_result(!done && len == 0, "split: no empty item yet: argv_len 0");
 }
 
 /* n bytes of records: payloads of len bytes of fill, at buf; returns the
@@ -605,10 +601,10 @@ static void test_tail_cut(void)
 	memset(buf, 0, sizeof buf);
 	/* whole records up to exactly the end: nothing to cut */
 	end = put_records(buf, 0, 5, 4000, 'a');
-	result(tail_cut(buf, end - N, end) == N,
-	       "tail_cut: records ending exactly at the end: cut at the end");
-	result(tail_cut(buf, 0, end) == end,
-	       "tail_cut: ... also from a known boundary");
+	unit_result(tail_cut(buf, end - N, end) == N,
+		    "tail_cut: records ending exactly at the end: cut at the end");
+	unit_result(tail_cut(buf, 0, end) == end,
+		    "tail_cut: ... also from a known boundary");
 	/* a record torn at each length: cut where it starts */
 	put_records(buf, end, 1, 4000, 'b');
 	for (n = 1; n < FRAME_RECORD_LEN + 4000; n += 7) {
@@ -619,53 +615,53 @@ static void test_tail_cut(void)
 			break;
 		}
 	}
-	result(ok, "tail_cut: a last record torn at any length is cut where it starts");
+	unit_result(ok, "tail_cut: a last record torn at any length is cut where it starts");
 	/* zeros after the last record (a power cut), and after a torn one */
 	memset(buf + end, 0, 3000);
-	result(tail_cut(buf, end + 3000 - N, end + 3000) == N - 3000,
-	       "tail_cut: zeros after the last record are cut");
+	unit_result(tail_cut(buf, end + 3000 - N, end + 3000) == N - 3000,
+		    "tail_cut: zeros after the last record are cut");
 	put_records(buf, end, 1, 4000, 'b');
 	memset(buf + end + 100, 0, 1000);
-	result(tail_cut(buf, end + 1100 - N, end + 1100) == N - 1100,
-	       "tail_cut: a torn record followed by zeros is cut where it starts");
+	unit_result(tail_cut(buf, end + 1100 - N, end + 1100) == N - 1100,
+		    "tail_cut: a torn record followed by zeros is cut where it starts");
 	/* ... unless the zeros complete it: its missing bytes read as
 	 * zeros, and it is kept as a whole record (§7.2) */
 	memset(buf + end + 100, 0, 5000);
-	result(tail_cut(buf, end + 5100 - N, end + 5100) == N - 5100 + 4058,
-	       "tail_cut: a record completed by zeros is kept, the zeros after it cut");
+	unit_result(tail_cut(buf, end + 5100 - N, end + 5100) == N - 5100 + 4058,
+		    "tail_cut: a record completed by zeros is kept, the zeros after it cut");
 	/* a last record whose payload ends in zeros, then zeros */
 	end = put_records(buf, 0, 5, 4000, 'a');
 	n = put_records(buf, end, 1, 100, 0);
 	memset(buf + n, 0, 500);
-	result(tail_cut(buf, n + 500 - N, n + 500) == N - 500,
-	       "tail_cut: a record ending in zero bytes, then zeros: the record is kept");
+	unit_result(tail_cut(buf, n + 500 - N, n + 500) == N - 500,
+		    "tail_cut: a record ending in zero bytes, then zeros: the record is kept");
 	/* a payload that is itself records, torn right after one of them:
 	 * the inner chain reaches the end exactly, the outer tears there */
 	end = put_records(buf, 0, 4, 4000, 'c');
 	rec(buf + end, 1, 2, 400, 399, EVENT_STDOUT, 8000);
 	n = put_records(buf, end + FRAME_RECORD_LEN, 3, 100, 'd');
-	result(tail_cut(buf, n - N, n) == N - (n - end),
-	       "tail_cut: records inside a torn payload: cut where the torn record starts");
+	unit_result(tail_cut(buf, n - N, n) == N - (n - end),
+		    "tail_cut: records inside a torn payload: cut where the torn record starts");
 	/* ... followed by zeros */
 	memset(buf + n, 0, 512);
-	result(tail_cut(buf, n + 512 - N, n + 512) == N - (n + 512 - end),
-	       "tail_cut: records inside a torn payload, then zeros: cut where it starts");
+	unit_result(tail_cut(buf, n + 512 - N, n + 512) == N - (n + 512 - end),
+		    "tail_cut: records inside a torn payload, then zeros: cut where it starts");
 	/* junk without any record in it after the last record */
 	end = put_records(buf, 0, 5, 4000, 'a');
 	for (n = 0; n < 300; n++)
 		buf[end + n] = (unsigned char)(n * 37 + 11);
-	result(tail_cut(buf, end + 300 - N, end + 300) == N - 300,
-	       "tail_cut: junk holding no record after the last record is cut");
+	unit_result(tail_cut(buf, end + 300 - N, end + 300) == N - 300,
+		    "tail_cut: junk holding no record after the last record is cut");
 	/* junk, then a whole record (someone appended after damage): kept */
 	n = put_records(buf, end + 300, 1, 50, 'z');
 	cut = tail_cut(buf, n - N, n);
-	result(cut == FRAME_CUT_NONE,
-	       "tail_cut: a record after junk: nothing is cut");
+	unit_result(cut == FRAME_CUT_NONE,
+		    "tail_cut: a record after junk: nothing is cut");
 	memset(buf, 0, N);
-	result(tail_cut(buf, 0, N) == 0,
-	       "tail_cut: only zeros after the global header: cut to it");
-	result(tail_cut_fed(buf, 0, N, 0) == FRAME_CUT_NONE,
-	       "tail_cut: only zeros, no known boundary: nothing is cut");
+	unit_result(tail_cut(buf, 0, N) == 0,
+		    "tail_cut: only zeros after the global header: cut to it");
+	unit_result(tail_cut_fed(buf, 0, N, 0) == FRAME_CUT_NONE,
+		    "tail_cut: only zeros, no known boundary: nothing is cut");
 }
 
 /* doc/capture-format.md §3.5: the sequence number is the IPv4
@@ -684,17 +680,18 @@ static void test_seq(void)
 	h.len = 3;
 	h.seq = 0xbeef;
 	frame_record_header(out, &h);
-	result(out[FRAME_PCAP_LEN + 18] == 0xbe && out[FRAME_PCAP_LEN + 19] == 0xef,
-	       "seq 0xbeef is the IPv4 identification, big-endian (frame bytes 18-19)");
-	result(ip_header_sums_to_ffff(out + FRAME_PCAP_LEN + 14),
-	       "the IPv4 checksum covers the sequence number");
+	unit_result(out[FRAME_PCAP_LEN + 18] == 0xbe && out[FRAME_PCAP_LEN + 19] == 0xef,
+		    "seq 0xbeef is the IPv4 identification, big-endian (frame bytes 18-19)");
+	unit_result(ip_header_sums_to_ffff(out + FRAME_PCAP_LEN + 14),
+		    "the IPv4 checksum covers the sequence number");
 	memset(&d, 0x55, sizeof d);
-	result(frame_decode(out, &d, &val) == CAPREAD_OK && d.seq == 0xbeef,
-	       "frame_decode gives the sequence number back");
+	unit_result(frame_decode(out, &d, &val) == CAPREAD_OK && d.seq == 0xbeef,
+		    "frame_decode gives the sequence number back");
 }
 
 int main(void)
 {
+	unit_begin("frame", 0);
 	test_global_header();
 	test_checksum();
 	test_record_example_a();
