@@ -145,7 +145,7 @@ static int chart_start(const struct read_opts *o, struct inst *p)
 			n = p->hlen;
 	}
 	if (ch.n == CHART_MAX || room(n) < 0 ||
-	    !(k = ptree_add(&ch.t, p->pid, p->ppid))) {
+	    !(k = ptree_add(&ch.t, p->key, p->ppid))) {
 		if (!ch.dropped++)
 			ch.cut_at = since(p->sec, p->usec);
 		return 0;

@@ -8,7 +8,8 @@
  * latest instance of its destination PID only while that instance is
  * alive, as the kernel would have it: a PID reused by an unrecorded
  * process after a recorded one exited must not adopt the unrecorded
- * one's children. */
+ * one's children. A process is its key (ptree.h): the parent is looked
+ * for on the child's board only (doc/network.md "Reading a farm"). */
 #include <errno.h>
 #include <string.h>
 
@@ -22,22 +23,22 @@ void ptree_free(struct ptree *t)
 	memset(t, 0, sizeof *t);
 }
 
-static uint32_t hash(uint32_t pid, uint32_t slots)
+static uint32_t hash(uint32_t key, uint32_t slots)
 {
-	return pid * 2654435761u & (slots - 1);
+	return key * 2654435761u & (slots - 1);
 }
 
-/* The slot of pid: the one holding it, or the empty one where it goes. */
-static uint32_t *slot_of(const struct ptree *t, uint32_t pid)
+/* The slot of key: the one holding it, or the empty one where it goes. */
+static uint32_t *slot_of(const struct ptree *t, uint32_t key)
 {
-	uint32_t h = hash(pid, t->slots);
+	uint32_t h = hash(key, t->slots);
 
-	while (t->slot[h] && t->node[t->slot[h]].pid != pid)
+	while (t->slot[h] && t->node[t->slot[h]].key != key)
 		h = (h + 1) & (t->slots - 1);
 	return &t->slot[h];
 }
 
-/* Room for one more node and one more PID in the index (kept at most
+/* Room for one more node and one more key in the index (kept at most
  * half full, so a probe is short). */
 static int room(struct ptree *t)
 {
@@ -57,7 +58,7 @@ static int room(struct ptree *t)
 	}
 	if (2 * (t->n + 1) < t->slots)
 		return 0;
-	/* a new index, twice the size, and every node's PID in it again */
+	/* a new index, twice the size, and every node's key in it again */
 	t->slots = n ? 2 * n : 2048;
 	t->slot = mem_alloc((size_t)t->slots * sizeof *t->slot);
 	if (!t->slot) {
@@ -66,24 +67,24 @@ static int room(struct ptree *t)
 		return -1;
 	}
 	for (i = 1; i <= t->n; i++)
-		*slot_of(t, t->node[i].pid) = i;	/* later ones win */
+		*slot_of(t, t->node[i].key) = i;	/* later ones win */
 	mem_free(old, (size_t)n * sizeof *old);
 	return 0;
 }
 
-uint32_t ptree_add(struct ptree *t, uint32_t pid, uint32_t ppid)
+uint32_t ptree_add(struct ptree *t, uint32_t key, uint32_t ppid)
 {
 	struct ptree_node *d, *up;
-	uint32_t k, *s;
+	uint32_t k, *s, pkey = (key & ~0xffffffu) | PTREE_PID(ppid);
 
 	if (room(t) < 0)
 		return 0;
 	k = ++t->n;
 	d = &t->node[k];
 	memset(d, 0, sizeof *d);
-	d->pid = pid;
-	d->ppid = ppid;
-	if (ppid != pid && (s = slot_of(t, ppid)) && *s &&
+	d->key = key;
+	d->ppid = PTREE_PID(ppid);
+	if (pkey != key && (s = slot_of(t, pkey)) && *s &&
 	    !t->node[*s].ended) {
 		d->parent = *s;
 		up = &t->node[*s];
@@ -93,7 +94,7 @@ uint32_t ptree_add(struct ptree *t, uint32_t pid, uint32_t ppid)
 			up->child = k;
 		up->last = k;
 	}
-	*slot_of(t, pid) = k;
+	*slot_of(t, key) = k;
 	return k;
 }
 

@@ -112,6 +112,15 @@ static uint32_t board_key(const struct capread_record *r)
 	return r->pid | (uint32_t)(i < BOARDS ? i + 1 : BOARDS) << 24;
 }
 
+size_t read_board(char *s, uint32_t key)
+{
+	unsigned i = key >> 24;
+
+	if (!i || i > rd.nboards)
+		return 0;
+	return fmt_board(s, rd.boards[i - 1] + 1, rd.boards[i - 1][0]);
+}
+
 /* ---- instances through the hooks (the table is inst.c's) */
 
 static int inst_start(struct inst *p)

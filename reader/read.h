@@ -158,6 +158,10 @@ unsigned long inst_live(void);
 /* Why an instance that ended so has no exit status ("unfinished"...);
  * NULL for INST_EXITED. */
 const char *inst_why(enum inst_end end);
+/* The key of p's parent: its ppid on p's board (doc/network.md
+ * "Reading a farm": a process is only ever joined to a parent on its
+ * own board) */
+#define inst_parent_key(p) (((p)->key & ~0xffffffu) | ((p)->ppid & 0xffffffu))
 /* fmt_end and fmt_duration of an instance */
 size_t inst_fmt_end(char *s, const struct inst *p);
 size_t inst_fmt_duration(char *s, const struct inst *p);
@@ -196,6 +200,10 @@ struct read_cmd {
 int open_capture(const char *path, struct stat *sb, const char *cmd);
 /* one line when another user wrote the capture (and where) */
 void open_note_owner(const char *path, const struct stat *sb);
+
+/* read.c: the board of a key (struct inst's) as fmt_board writes it
+ * (FMT_BOARD bytes at most); 0 when it has none (a file's records) */
+size_t read_board(char *s, uint32_t key);
 
 /* read.c: the values of options and arguments; -1 when malformed */
 int read_parse_u32(const char *s, uint32_t *v);

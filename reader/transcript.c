@@ -30,7 +30,11 @@
  * capture: each exec's items are looked up in a hash set of the other
  * environment's items, then its names in one of its own, each built
  * afresh at a size proportional to the env's bytes (a crafted capture
- * of many tiny variables once took quadratic time). */
+ * of many tiny variables once took quadratic time).
+ *
+ * A collector's capture (doc/network.md "Reading a farm"): a process
+ * is its key (pid and board, struct inst), so relayed output and a
+ * parent's environment are only ever looked for on its own board. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +59,7 @@ enum {
 struct line {
 	unsigned long seq;	/* its instance; 0: a free slot */
 	unsigned long age;	/* when it began, to show the oldest */
-	uint32_t pid, from;	/* from: relayed from that child, or 0 */
+	uint32_t key, from;	/* from: relayed from that child, or 0 */
 	uint32_t sec, usec;	/* its first byte */
 	int stream;
 	size_t len;
@@ -66,7 +70,7 @@ struct line {
 struct keep {
 	unsigned long seq;	/* its instance; 0: a free slot */
 	unsigned long used;	/* for the least recently used */
-	uint32_t pid, ppid;
+	uint32_t key, pkey;	/* its key and its parent's (struct inst) */
 	size_t len;
 	unsigned char b[KEEP];
 };
@@ -74,7 +78,7 @@ struct keep {
 /* A live process's environment, for its children's --env-diff. */
 struct env {
 	struct env *next;
-	uint32_t pid;
+	uint32_t key;		/* its process's (struct inst) */
 	size_t len;
 	unsigned char b[];
 };
@@ -91,7 +95,7 @@ struct tr {
 				 * free. One set at a time (env_diff). */
 	struct line line[LINES];
 	struct keep keep[KEEPS];
-	struct env *env[ENVS];	/* --env-diff: by pid */
+	struct env *env[ENVS];	/* --env-diff: by key */
 };
 static struct tr *tr;		/* this run's, in o->mem */
 
@@ -176,16 +180,17 @@ static uint32_t set_fill(const unsigned char *e, size_t n, int by_name)
 
 /* ---- lines */
 
-/* "  0.000213    4242 " and a word padded to 7 columns */
+/* "  0.000213    4242 " (the pid of the process key) and a word padded
+ * to 7 columns */
 static void prefix(const struct read_opts *o, uint32_t sec, uint32_t usec,
-		   uint32_t pid, const char *word)
+		   uint32_t key, const char *word)
 {
 	char b[FMT_SECS];
 
 	out_pad(b, fmt_secs(b, ((long long)sec - o->base_sec) * 1000000 +
 			    usec - o->base_usec), 10, 1);
 	out_ch(' ');
-	out_pad(b, fmt_u(b, pid), 7, 1);
+	out_pad(b, fmt_u(b, key & 0xffffff), 7, 1);
 	out_ch(' ');
 	if (word)
 		out_pad(word, strlen(word), 7, 0);
@@ -194,7 +199,7 @@ static void prefix(const struct read_opts *o, uint32_t sec, uint32_t usec,
 static void env_line(const struct read_opts *o, const struct inst *p,
 		     char mark, const unsigned char *it, size_t l)
 {
-	prefix(o, p->sec, p->usec, p->pid, "env");
+	prefix(o, p->sec, p->usec, p->key, "env");
 	if (mark)
 		out_ch(mark);
 	out_esc(it, l, 0);
@@ -226,18 +231,18 @@ static void env_diff(const struct read_opts *o, const struct inst *p,
 
 /* ---- the environments of live processes (--env-diff by parent) */
 
-static struct env **env_at(uint32_t pid)
+static struct env **env_at(uint32_t key)
 {
-	struct env **e = &tr->env[pid % ENVS];
+	struct env **e = &tr->env[key % ENVS];
 
-	while (*e && (*e)->pid != pid)
+	while (*e && (*e)->key != key)
 		e = &(*e)->next;
 	return e;
 }
 
-static void env_drop(uint32_t pid)
+static void env_drop(uint32_t key)
 {
-	struct env **e = env_at(pid), *d = *e;
+	struct env **e = env_at(key), *d = *e;
 
 	if (d) {
 		*e = d->next;
@@ -247,20 +252,20 @@ static void env_drop(uint32_t pid)
 }
 
 /* Keeps p's environment (e, n bytes) in place of any older one of its
- * pid; 0 when the bound or memory does not allow it. */
-static int env_keep(uint32_t pid, const unsigned char *e, size_t n)
+ * key; 0 when the bound or memory does not allow it. */
+static int env_keep(uint32_t key, const unsigned char *e, size_t n)
 {
 	struct env *d;
 
-	env_drop(pid);
+	env_drop(key);
 	if (n > ENV_BYTES - tr->env_bytes ||
 	    !(d = malloc(sizeof *d + n)))
 		return 0;
-	d->pid = pid;
+	d->key = key;
 	d->len = n;
 	memcpy(d->b, e, n);
-	d->next = tr->env[pid % ENVS];
-	tr->env[pid % ENVS] = d;
+	d->next = tr->env[key % ENVS];
+	tr->env[key % ENVS] = d;
 	tr->env_bytes += n;
 	return 1;
 }
@@ -271,7 +276,7 @@ static void env_free(void)
 
 	for (i = 0; i < ENVS; i++)
 		while (tr->env[i])
-			env_drop(tr->env[i]->pid);
+			env_drop(tr->env[i]->key);
 }
 
 /* The env lines of an exec: all (--env), or what changed against the
@@ -296,12 +301,12 @@ static void env_show(const struct read_opts *o, const struct inst *p,
 			env_diff(o, p, NULL, 0, e, n);
 		return;
 	}
-	par = *env_at(p->ppid);
+	par = *env_at(inst_parent_key(p));
 	if (par) {
 		env_diff(o, p, par->b, par->len, e, n);
 		return;
 	}
-	prefix(o, p->sec, p->usec, p->pid, "env");
+	prefix(o, p->sec, p->usec, p->key, "env");
 	out_str("(parent ");
 	out_mem(b, fmt_u(b, p->ppid));
 	out_str(tr->env_bytes >= ENV_BYTES / 2 ?
@@ -346,14 +351,14 @@ static int tr_start(const struct read_opts *o, struct inst *p)
 	n = inst_argv_len(p);
 	e = tr->blob + (n < tr->blob_len ? n : tr->blob_len);
 	if (p->match) {
-		prefix(o, p->sec, p->usec, p->pid, "exec");
+		prefix(o, p->sec, p->usec, p->key, "exec");
 		out_argv(tr->blob, tr->blob_len, n);
 		out_ch('\n');
 		if (o->set & (OPT_ENV | OPT_ENV_DIFF))
 			env_show(o, p, e, tr->blob + tr->blob_len - e);
 		if (o->set & (OPT_ENV | OPT_ENV_DIFF) &&
 		    tr->blob_total > tr->blob_len) {
-			prefix(o, p->sec, p->usec, p->pid, "env");
+			prefix(o, p->sec, p->usec, p->key, "env");
 			out_str("... (");
 			out_u(tr->blob_total - tr->blob_len);
 			out_str(" bytes of the execve record not shown)\n");
@@ -361,7 +366,7 @@ static int tr_start(const struct read_opts *o, struct inst *p)
 	}
 	n = tr->blob + tr->blob_len - e;
 	if (by_parent) {
-		env_keep(p->pid, e, n);
+		env_keep(p->key, e, n);
 	} else if (p->match) {
 		memcpy(tr->prev, e, n);
 		tr->prev_len = n;
@@ -376,14 +381,14 @@ static const char *const names[] = { "stdin", "stdout", "stderr" };
 
 /* One line: its prefix, the relay mark, the bytes a and b joined. */
 static void line_out(const struct read_opts *o, uint32_t sec, uint32_t usec,
-		     uint32_t pid, int stream, uint32_t from,
+		     uint32_t key, int stream, uint32_t from,
 		     const unsigned char *a, size_t na,
 		     const unsigned char *b, size_t nb)
 {
-	prefix(o, sec, usec, pid, names[stream]);
+	prefix(o, sec, usec, key, names[stream]);
 	if (from) {
 		out_str("(relayed from ");
-		out_u(from);
+		out_u(from & 0xffffff);
 		out_str(") ");
 	}
 	out_esc(a, na, 0);
@@ -395,7 +400,7 @@ static void line_flush(const struct read_opts *o, struct line *l)
 {
 	if (!l->seq)
 		return;
-	line_out(o, l->sec, l->usec, l->pid, l->stream, l->from, l->b, l->len,
+	line_out(o, l->sec, l->usec, l->key, l->stream, l->from, l->b, l->len,
 		 NULL, 0);
 	l->seq = 0;
 }
@@ -470,11 +475,11 @@ static void lines_add(const struct read_opts *o, const struct inst *p,
 		if (z) {	/* a whole line */
 			z++;
 			if (l->seq) {
-				line_out(o, l->sec, l->usec, l->pid, l->stream,
+				line_out(o, l->sec, l->usec, l->key, l->stream,
 					 l->from, l->b, l->len, b, z - b);
 				l->seq = 0;
 			} else {
-				line_out(o, r->sec, r->usec, p->pid, r->event,
+				line_out(o, r->sec, r->usec, p->key, r->event,
 					 from, b, z - b, NULL, 0);
 			}
 			b = z;
@@ -486,7 +491,7 @@ static void lines_add(const struct read_opts *o, const struct inst *p,
 		if (!l->seq) {
 			l->seq = p->seq;
 			l->age = ++tr->ages;
-			l->pid = p->pid;
+			l->key = p->key;
 			l->from = from;
 			l->sec = r->sec;
 			l->usec = r->usec;
@@ -494,7 +499,7 @@ static void lines_add(const struct read_opts *o, const struct inst *p,
 			l->len = 0;
 		}
 		if (n > LINE_MAX_) {
-			line_out(o, l->sec, l->usec, l->pid, l->stream, from,
+			line_out(o, l->sec, l->usec, l->key, l->stream, from,
 				 b, n, NULL, 0);
 			l->seq = 0;
 		} else {
@@ -507,11 +512,11 @@ static void lines_add(const struct read_opts *o, const struct inst *p,
 
 /* ---- relayed output */
 
-/* How many of the n bytes at b, written by the process pid, are output
+/* How many of the n bytes at b, written by the process key, are output
  * its recorded children kept, from the start: they are taken from what
  * was kept, and *from is the child (the first of them). The rest is
  * the process's own (a shell's echo read in the same chunk). */
-static size_t relayed(uint32_t pid, const unsigned char *b, size_t n,
+static size_t relayed(uint32_t key, const unsigned char *b, size_t n,
 		      uint32_t *from)
 {
 	size_t took[KEEPS], done = 0, m = 0;
@@ -523,7 +528,7 @@ static size_t relayed(uint32_t pid, const unsigned char *b, size_t n,
 	while (done < n) {
 		for (i = 0; i < KEEPS; i++) {
 			k = &tr->keep[i];
-			if (!k->seq || k->ppid != pid || k->pid == pid ||
+			if (!k->seq || k->pkey != key || k->key == key ||
 			    took[i] == k->len)
 				continue;
 			m = k->len - took[i] < n - done ? k->len - took[i] : n - done;
@@ -533,7 +538,7 @@ static size_t relayed(uint32_t pid, const unsigned char *b, size_t n,
 		if (i == KEEPS)
 			break;
 		if (!*from)
-			*from = k->pid;
+			*from = k->key;
 		took[i] += m;
 		done += m;
 	}
@@ -566,8 +571,8 @@ static void keep_add(const struct inst *p, const unsigned char *b, size_t n)
 	}
 	if (slot->seq != p->seq) {
 		slot->seq = p->seq;
-		slot->pid = p->pid;
-		slot->ppid = p->ppid;
+		slot->key = p->key;
+		slot->pkey = inst_parent_key(p);
 		slot->len = 0;
 	}
 	slot->used = ++tr->ages;
@@ -591,7 +596,7 @@ static void chunk(const struct read_opts *o, const struct inst *p,
 	if (!n || (from && o->set & OPT_HIDE_RELAYED))
 		return;
 	if (o->set & OPT_RAW)
-		line_out(o, r->sec, r->usec, p->pid, r->event, from, b, n,
+		line_out(o, r->sec, r->usec, p->key, r->event, from, b, n,
 			 NULL, 0);
 	else
 		lines_add(o, p, r, from, b, n);
@@ -605,7 +610,7 @@ static int tr_io(const struct read_opts *o, struct inst *p,
 	size_t m = 0;
 
 	if (r->event != EVENT_STDIN) {
-		m = relayed(p->pid, r->data, r->len, &from);
+		m = relayed(p->key, r->data, r->len, &from);
 		keep_add(p, r->data, r->len);
 	}
 	if (!p->match || !(o->streams >> r->event & 1))
@@ -625,9 +630,9 @@ static int tr_exit(const struct read_opts *o, struct inst *p)
 	char b[FMT_STATUS];
 
 	lines_flush(o, p, LINES_ALL);
-	env_drop(p->pid);
+	env_drop(p->key);
 	if (p->match) {
-		prefix(o, p->end_sec, p->end_usec, p->pid, NULL);
+		prefix(o, p->end_sec, p->end_usec, p->key, NULL);
 		out_mem(b, fmt_status(b, p->status));
 		out_ch('\n');
 	}
@@ -640,7 +645,7 @@ static void tr_gone(const struct read_opts *o, struct inst *p)
 {
 	lines_flush(o, p, LINES_ALL);
 	if (p->end != INST_REPLACED)
-		env_drop(p->pid);
+		env_drop(p->key);
 }
 
 static int tr_end(const struct read_opts *o)

@@ -77,7 +77,7 @@ static int tree_start(const struct read_opts *o, struct inst *p)
 	if (n > ARGV_KEEP)
 		n = ARGV_KEEP;
 	if (tt.missing || room(tt.t.n + 1, n) < 0 ||
-	    !(k = ptree_add(&tt.t, p->pid, p->ppid))) {
+	    !(k = ptree_add(&tt.t, p->key, p->ppid))) {
 		tt.missing++;
 		return 0;
 	}
@@ -123,7 +123,7 @@ static void tree_line(uint32_t k, unsigned depth)
 	const struct info *d = &tt.info[k];
 	char b[FMT_STATUS];
 
-	out_pad(b, fmt_u(b, tt.t.node[k].pid), 7, 1);
+	out_pad(b, fmt_u(b, PTREE_PID(tt.t.node[k].key)), 7, 1);
 	out_ch(' ');
 	out_pad(b, fmt_u(b, tt.t.node[k].ppid), 7, 1);
 	out_ch(' ');
