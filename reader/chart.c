@@ -156,6 +156,9 @@ static int chart_start(const struct read_opts *o, struct inst *p)
 	seen(d->start);
 	d->pid = p->pid;
 	d->ppid = p->ppid;
+	/* its board (doc/network.md "Reading a farm"): rows and labels */
+	d->board = PTREE_BOARD(p->key);
+	ch.boards[d->board / 8] |= 1 << d->board % 8;
 	d->flags = p->match ? CF_MATCH : 0;
 	if (ch.t.node[k].parent)
 		ch.lineage = 1;

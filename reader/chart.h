@@ -34,6 +34,7 @@ struct chart_node {
 	uint32_t row;			/* layout: its row + 1 */
 	uint16_t alen;
 	uint8_t flags, shift;
+	uint8_t board;			/* its board's index (0: none) */
 	uint8_t nmark[2];		/* per output stream: stdout, stderr */
 	uint32_t mark[2][CHART_MARKS][2];	/* (us since start) >> shift */
 };
@@ -59,6 +60,7 @@ struct chart {
 	int lineage;		/* a node has a parent */
 	int failed_only;	/* --failed */
 	int filter;		/* --pid or --name */
+	unsigned char boards[32];	/* bit per board index seen */
 
 	/* the layout (chartlay.c) */
 	uint32_t *vis;		/* nodes shown, in tree order */
@@ -80,7 +82,9 @@ struct chart {
 /* chartlay.c: the layout of c, in memory of mem.h; -1 (ENOMEM) */
 int chart_layout(struct chart *c);
 void chart_layout_free(struct chart *c);
-/* the argv of node d as the label shows it (fmt_argv, basename) */
+/* the argv of node d as the label shows it (fmt_argv, basename),
+ * after "[BOARD] " in a collector's capture; its whole length, cap
+ * bytes of it written */
 size_t chart_label(const struct chart *c, const struct chart_node *d,
 		   char *buf, size_t cap, int base);
 int chart_failed(const struct chart_node *d);

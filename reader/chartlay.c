@@ -8,7 +8,10 @@
  * - Shown: everything; with --pid/--name the subtrees of the matches;
  *   with --failed, of those, the failed ones (a non-zero exit code or a
  *   signal) and their ancestors.
- * - Rows in tree order. Back-to-back siblings without children shown
+ * - Rows in tree order; in a collector's capture the roots of each
+ *   board together, boards in order of first appearance, and every
+ *   label begins with its board in brackets (doc/network.md "Reading a
+ *   farm"). Back-to-back siblings without children shown
  *   under them that repeat a group of 1 to CHART_FOLD_MAX argvs (a
  *   loop's "seq 1 100", or its seq | grep | wc) fold: one row per argv
  *   of the group for all its repeats, with their whole span and a count
@@ -33,15 +36,27 @@ size_t chart_label(const struct chart *c, const struct chart_node *d,
 		   char *buf, size_t cap, int base)
 {
 	static const char none[] = "(no execve record)";
+	char pre[FMT_BOARD + 3];
+	size_t k = 0, m;
 
+	if (d->board) {		/* "[BOARD] " */
+		pre[k++] = '[';
+		k += read_board(pre + k, (uint32_t)d->board << 24);
+		pre[k++] = ']';
+		pre[k++] = ' ';
+	}
+	m = k < cap ? k : cap;
+	memcpy(buf, pre, m);
+	buf += m;
+	cap -= m;
 	if (!(d->flags & CF_EXEC)) {
 		if (cap >= sizeof none - 1)
 			memcpy(buf, none, sizeof none - 1);
-		return sizeof none - 1;
+		return k + sizeof none - 1;
 	}
-	return fmt_argv(buf, cap, 0,
-			d->alen ? c->pool + d->argv : (const unsigned char *)"",
-			d->alen, d->flags & CF_CUT, base);
+	return k + fmt_argv(buf, cap, 0, d->alen ? c->pool + d->argv :
+			    (const unsigned char *)"", d->alen,
+			    d->flags & CF_CUT, base);
 }
 
 void chart_layout_free(struct chart *c)
@@ -61,16 +76,30 @@ static struct chart_node *node(const struct chart *c, uint32_t k)
 /* Marks what is shown (CF_SHOWN) and each one's depth below the top
  * of what is shown; then, with --failed, keeps only the failed ones
  * and their ancestors. */
+/* The root after r (0: the first) of board index *g and the boards
+ * after it; 0 after the last. Board 0 (a file's records) first. */
+static uint32_t root_next(const struct chart *c, unsigned *g, uint32_t r)
+{
+	const struct ptree *t = &c->t;
+
+	for (; *g < 8 * sizeof c->boards; ++*g, r = 0) {
+		if (!(c->boards[*g / 8] >> *g % 8 & 1))
+			continue;
+		for (r++; r <= c->n; r++)
+			if (!t->node[r].parent && node(c, r)->board == *g)
+				return r;
+	}
+	return 0;
+}
+
 static void choose(struct chart *c, uint32_t *depth)
 {
 	const struct ptree *t = &c->t;
 	uint32_t r, k, up;
-	unsigned d, top = 0;
+	unsigned d, top = 0, g = 0;
 	int shown;
 
-	for (r = 1; r <= c->n; r++) {
-		if (t->node[r].parent)
-			continue;
+	for (r = 0; (r = root_next(c, &g, r));) {
 		shown = !c->filter;
 		d = 0;
 		for (k = r; k; k = ptree_walk(t, r, k, &d)) {
@@ -109,11 +138,9 @@ static void list(struct chart *c, const uint32_t *depth, uint32_t *vdepth)
 {
 	const struct ptree *t = &c->t;
 	uint32_t r, k, i;
-	unsigned d;
+	unsigned d, g = 0;
 
-	for (r = 1; r <= c->n; r++) {
-		if (t->node[r].parent)
-			continue;
+	for (r = 0; (r = root_next(c, &g, r));) {
 		d = 0;
 		for (k = r; k; k = ptree_walk(t, r, k, &d))
 			if (node(c, k)->flags & CF_SHOWN) {

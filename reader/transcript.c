@@ -32,9 +32,11 @@
  * afresh at a size proportional to the env's bytes (a crafted capture
  * of many tiny variables once took quadratic time).
  *
- * A collector's capture (doc/network.md "Reading a farm"): a process
- * is its key (pid and board, struct inst), so relayed output and a
- * parent's environment are only ever looked for on its own board. */
+ * A collector's capture (doc/network.md "Reading a farm"): every line
+ * names its board after the PID, in brackets as --ps does, and a
+ * process is its key (pid and board, struct inst), so relayed output
+ * and a parent's environment are only ever looked for on its own
+ * board. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,18 +182,24 @@ static uint32_t set_fill(const unsigned char *e, size_t n, int by_name)
 
 /* ---- lines */
 
-/* "  0.000213    4242 " (the pid of the process key) and a word padded
- * to 7 columns */
+/* "  0.000213    4242 ", "[BOARD] " when the process (its key) has
+ * one, and a word padded to 7 columns */
 static void prefix(const struct read_opts *o, uint32_t sec, uint32_t usec,
 		   uint32_t key, const char *word)
 {
-	char b[FMT_SECS];
+	char b[FMT_SECS + FMT_BOARD];
+	size_t n;
 
 	out_pad(b, fmt_secs(b, ((long long)sec - o->base_sec) * 1000000 +
 			    usec - o->base_usec), 10, 1);
 	out_ch(' ');
 	out_pad(b, fmt_u(b, key & 0xffffff), 7, 1);
 	out_ch(' ');
+	if ((n = read_board(b, key))) {
+		out_ch('[');
+		out_mem(b, n);
+		out_str("] ");
+	}
 	if (word)
 		out_pad(word, strlen(word), 7, 0);
 }

@@ -1,8 +1,10 @@
 /* tree.c - stdiocap --tree: the process tree, each process under the
  * one that ran it (ptree.c: the capture's lineage, linked only to a
  * parent instance alive when the child started), in start order;
- * --pid N, --name NAME: the subtrees of the processes that match.
- * doc/reading.md.
+ * --pid N, --name NAME: the subtrees of the processes that match; in a
+ * collector's capture each board's processes under a line naming it,
+ * boards in order of first appearance (doc/network.md "Reading a
+ * farm"). doc/reading.md.
  * SPDX-License-Identifier: MIT
  *
  * The tree is printed at the end, so it keeps a small node per process
@@ -37,6 +39,7 @@ static struct {
 	unsigned char *pool;	/* the argv bytes */
 	size_t pool_len, pool_cap;
 	unsigned long missing;	/* processes without a node */
+	unsigned char boards[32];	/* bit per board index seen (0: none) */
 } tt;
 
 static void tree_free(void)
@@ -82,6 +85,7 @@ static int tree_start(const struct read_opts *o, struct inst *p)
 		return 0;
 	}
 	p->ref = k;
+	tt.boards[PTREE_BOARD(p->key) / 8] |= 1 << PTREE_BOARD(p->key) % 8;
 	d = &tt.info[k];
 	memset(d, 0, sizeof *d);
 	d->sec = d->end_sec = p->sec;
@@ -159,19 +163,38 @@ static int is_root(const struct read_opts *o, uint32_t k)
 	return 1;
 }
 
+/* The roots of board index g (0: records without a board, first and
+ * under no line) and their subtrees; "[BOARD]" above them. Board
+ * indices count in order of first appearance (read.c). */
+static void tree_board(const struct read_opts *o, unsigned g)
+{
+	char b[FMT_BOARD];
+	uint32_t k, i;
+	unsigned depth, said = !g;
+
+	for (k = 1; k <= tt.t.n; k++) {
+		if (PTREE_BOARD(tt.t.node[k].key) != g || !is_root(o, k))
+			continue;
+		if (!said++) {
+			out_ch('[');
+			out_mem(b, read_board(b, tt.t.node[k].key));
+			out_str("]\n");
+		}
+		for (i = k, depth = 0; i; i = ptree_walk(&tt.t, k, i, &depth))
+			tree_line(i, depth);
+	}
+}
+
 static int tree_end(const struct read_opts *o)
 {
 	char b[FMT_ULL + 1];
 	unsigned long missing = tt.missing;
-	uint32_t k, i;
-	unsigned depth;
+	unsigned g;
 
 	out_str("    PID    PPID   DURATION STATUS             ARGV\n");
-	for (k = 1; k <= tt.t.n; k++)
-		if (is_root(o, k))
-			for (i = k, depth = 0; i;
-			     i = ptree_walk(&tt.t, k, i, &depth))
-				tree_line(i, depth);
+	for (g = 0; g < 8 * sizeof tt.boards; g++)
+		if (tt.boards[g / 8] >> g % 8 & 1)
+			tree_board(o, g);
 	tree_free();
 	if (!missing)
 		return 0;
