@@ -214,9 +214,11 @@ static void fold(struct chart *c, const uint32_t *vdepth)
 
 	while (i < c->nvis) {
 		end = i;
+		/* (roots of two boards are no siblings: never one row) */
 		while (end < c->nvis && node(c, c->vis[end])->flags & CF_LEAF &&
 		       vdepth[end] == vdepth[i] &&
-		       t->node[c->vis[end]].parent == t->node[c->vis[i]].parent)
+		       t->node[c->vis[end]].parent == t->node[c->vis[i]].parent &&
+		       node(c, c->vis[end])->board == node(c, c->vis[i])->board)
 			end++;
 		if (end == i) {	/* it has children shown */
 			row_add(c, i, 1, 1, vdepth[i]);
