@@ -1,8 +1,8 @@
 """capforge.py - stdiocap records built byte for byte as
 doc/capture-format.md describes them (independently of libstdiocap), for
 the scripts that craft or rewrite captures: tests/fuzz/mkcap.py and, in
-tests/helpers, reader-mkcap.py, chart-mkcap.py, fault-mkcap.py and
-cross-normalise.py. A module, never run; each of them is run by path
+tests/helpers, reader-mkcap.py, chart-mkcap.py, fault-mkcap.py,
+cross-normalise.py and netcap.py (its forged farm). A module, never run; each of them is run by path
 from any directory, so it finds this one next to its own file:
 
     sys.path.insert(0, os.path.join(os.path.dirname(

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """netcap.py - the tests' own, independent reader of a collector's capture
 (doc/network.md): what tcpdump or dumpcap saved on the host while boards
-sent their records as VXLAN datagrams.
+sent their records as VXLAN datagrams; and a forger of a small one.
 
 Usage: netcap.py COMMAND ARGS
   collect OUT MARKER   copy a classic pcap stream from stdin (tcpdump -U
@@ -17,15 +17,23 @@ Usage: netcap.py COMMAND ARGS
                        timestamps
   loss FARM [ADDR]     one line "BOARD PID N" per process instance that
                        lost N records (gaps in its sequence numbers)
+  farm OUT ADDR...     forges a collector's pcap (Ethernet, IPv4, VXLAN
+                       on 4789): on each board ADDR (IPv4) the same
+                       process, PID 1 `true` exiting 0, the boards'
+                       records interleaved
 
 FARM is pcap (either byte order, micro- or nanoseconds) or pcapng, with
 Ethernet, Linux cooked (SLL) or cooked v2 (SLL2) links; VXLAN is found on
 any UDP port, other traffic is skipped.
 """
 import ipaddress
+import os
 import socket
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import capforge  # noqa: E402
 
 STDIOCAP_ETH = bytes.fromhex("024341500000" "02535444494f" "0800")
 
@@ -175,6 +183,39 @@ def send(addr, port, text):
         s.sendto(text.encode(), (addr, int(port)))
 
 
+def datagram(board, frame):
+    """Ethernet, IPv4 from board to 10.77.0.1, UDP to 4789, VXLAN (VNI
+    0), then the forged frame."""
+    vx = bytes([8, 0, 0, 0, 0, 0, 0, 0]) + frame
+    udp = struct.pack(">HHHH", 40000, 4789, 8 + len(vx), 0) + vx
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17,
+                     0, ipaddress.IPv4Address(board).packed,
+                     bytes([10, 77, 0, 1]))
+    ip = ip[:10] + struct.pack(">H", capforge.checksum(ip)) + ip[12:]
+    return bytes.fromhex("020000000001" "020000000002" "0800") + ip + udp
+
+
+def farm(out, boards):
+    # tcpdump's snapshot length (a stdiocap file has 65535)
+    res, t = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1)], 0
+    events = [(capforge.EXECVE, capforge.blob([b"true"], [b"PATH=/bin"])),
+              (capforge.EXIT, struct.pack(">I", 0))]
+    for seq, (event, payload) in enumerate(events, 1):
+        for board in boards:
+            frame = bytearray(capforge.frame(1, 0, event, payload))
+            # its sequence number (the inner identification field,
+            # doc/capture-format.md §3.5), then the header's checksum again
+            frame[18:20] = struct.pack(">H", seq)
+            frame[24:26] = b"\0\0"
+            frame[24:26] = struct.pack(">H", capforge.checksum(bytes(frame[14:34])))
+            pkt = datagram(board, bytes(frame))
+            sec, usec = divmod(capforge.T0 * 1000000 + t, 1000000)
+            res.append(struct.pack("<IIII", sec, usec, len(pkt), len(pkt)) + pkt)
+            t += 1000
+    with open(out, "wb") as f:
+        f.write(b"".join(res))
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "collect":
@@ -187,6 +228,8 @@ def main(argv):
                 print(b)
     elif cmd == "inner":
         inner(args[0], args[1], args[2] if len(args) > 2 else None)
+    elif cmd == "farm":
+        farm(args[0], args[1:])
     elif cmd == "loss":
         loss(args[0], args[1] if len(args) > 1 else None)
     else:
