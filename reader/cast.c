@@ -22,6 +22,7 @@
  * too). --extract gives the bytes exactly. */
 #include <string.h>
 
+#include "pick.h"
 #include "read.h"
 #include "replay.h"
 
@@ -35,8 +36,7 @@ struct cast {
 	int crlf;		/* "\n" as "\r\n" (not --raw) */
 	struct inst *blob_of;	/* whose blob is in blob */
 	size_t blob_len;
-	uint32_t seen;
-	int found;
+	struct pick pick;
 	uint32_t sec, usec;	/* the pick's first record: time 0 */
 	unsigned char ncarry[3];
 	unsigned char carry[3][CARRY];	/* per stream */
@@ -250,6 +250,7 @@ static void cast_begin(const struct read_opts *o)
 	cs = o->mem;
 	cs->o = o;
 	cs->crlf = !(o->set & OPT_RAW);
+	pick_begin(&cs->pick);
 }
 
 static void cast_exec(struct inst *p, const unsigned char *b, size_t n)
@@ -268,8 +269,7 @@ static void cast_exec(struct inst *p, const unsigned char *b, size_t n)
 
 static int cast_start(const struct read_opts *o, struct inst *p)
 {
-	if (replay_pick(o, p, &cs->seen)) {
-		cs->found = 1;
+	if (pick_start(o, &cs->pick, p)) {
 		header(o, p);
 	}
 	if (cs->blob_of == p)
@@ -302,19 +302,12 @@ static int cast_exit(const struct read_opts *o, struct inst *p)
 			      NULL, 0, 1);
 	event(p, p->end_sec, p->end_usec, "m", 0, (const unsigned char *)b,
 	      fmt_status(b, p->status), 1);
-	return 1;
+	return pick_done(o, p);
 }
 
 static int cast_end(const struct read_opts *o)
 {
-	char k[FMT_ULL + 1], pid[FMT_ULL + 1];
-
-	if (cs->found || o->broken || o->gaps)
-		return 0;
-	k[fmt_u(k, o->instance)] = 0;
-	pid[fmt_u(pid, o->pid)] = 0;
-	msg(o->file, ": no instance ", k, " of pid ", pid);
-	return 1;
+	return pick_end(o, &cs->pick);
 }
 
 const struct read_cmd read_cast = {

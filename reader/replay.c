@@ -10,34 +10,25 @@
  * the process's previous record (its execve record for the first),
  * divided by --speed, at most --max-wait seconds (sudoreplay's -m,
  * scriptreplay's --maxdelay): a capture of a boot that waited a minute
- * for a network replays in seconds. Instances count as --extract
- * counts them (--instance K). */
+ * for a network replays in seconds. The instance is picked as
+ * --extract picks it (pick.c). */
 #include <errno.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "pick.h"
 #include "read.h"
 #include "replay.h"
 
 static struct {
-	uint32_t seen;		/* instances of the PID so far */
-	int found;
+	struct pick pick;
 	unsigned long long prev;	/* us: the pick's previous record */
 } rp;
 
 static unsigned long long us_of(uint32_t sec, uint32_t usec)
 {
 	return sec * 1000000ull + usec;
-}
-
-int replay_pick(const struct read_opts *o, struct inst *p, uint32_t *seen)
-{
-	if (p->pid != o->pid || !(p->split.len || !*seen) ||
-	    ++*seen != o->instance)
-		return 0;
-	p->ref = 1;
-	return 1;
 }
 
 const char *replay_check(struct read_opts *o, char **arg)
@@ -69,14 +60,12 @@ static void wait_us(unsigned long long d)
 static void rp_begin(const struct read_opts *o)
 {
 	(void)o;
-	rp.seen = 0;
-	rp.found = 0;
+	pick_begin(&rp.pick);
 }
 
 static int rp_start(const struct read_opts *o, struct inst *p)
 {
-	if (replay_pick(o, p, &rp.seen)) {
-		rp.found = 1;
+	if (pick_start(o, &rp.pick, p)) {
 		rp.prev = us_of(p->sec, p->usec);
 	}
 	return 0;
@@ -113,20 +102,12 @@ static int rp_io(const struct read_opts *o, struct inst *p,
 
 static int rp_exit(const struct read_opts *o, struct inst *p)
 {
-	(void)o;
-	return p->ref;		/* all of it is played */
+	return pick_done(o, p);	/* all of it is played */
 }
 
 static int rp_end(const struct read_opts *o)
 {
-	char k[FMT_ULL + 1], pid[FMT_ULL + 1];
-
-	if (rp.found || o->broken || o->gaps)
-		return 0;
-	k[fmt_u(k, o->instance)] = 0;
-	pid[fmt_u(pid, o->pid)] = 0;
-	msg(o->file, ": no instance ", k, " of pid ", pid);
-	return 1;
+	return pick_end(o, &rp.pick);
 }
 
 const struct read_cmd read_replay = {
