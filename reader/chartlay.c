@@ -73,9 +73,6 @@ static struct chart_node *node(const struct chart *c, uint32_t k)
 	return &c->in[k - 1];
 }
 
-/* Marks what is shown (CF_SHOWN) and each one's depth below the top
- * of what is shown; then, with --failed, keeps only the failed ones
- * and their ancestors. */
 /* The root after r (0: the first) of board index *g and the boards
  * after it; 0 after the last. Board 0 (a file's records) first. */
 static uint32_t root_next(const struct chart *c, unsigned *g, uint32_t r)
@@ -92,6 +89,9 @@ static uint32_t root_next(const struct chart *c, unsigned *g, uint32_t r)
 	return 0;
 }
 
+/* Marks what is shown (CF_SHOWN) and each one's depth below the top
+ * of what is shown; then, with --failed, keeps only the failed ones
+ * and their ancestors. */
 static void choose(struct chart *c, uint32_t *depth)
 {
 	const struct ptree *t = &c->t;
