@@ -214,6 +214,7 @@ struct capfile {
 				 * capfile_open: the caller sets it */
 	int lock_ms;		/* the longest wait for the lock */
 	off_t end;		/* where our last append ended; -1: unknown */
+	unsigned stamps;	/* records stamped by system call (capfile.c) */
 	/* the walk of a suspect tail at open (capfile.c): its state, the
 	 * file's size when the walk was found due, and the cut it found,
 	 * made while the file still has walk_size bytes and no whole
